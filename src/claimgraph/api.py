@@ -1,0 +1,139 @@
+"""What each command does, as plain functions: the CLI only parses options and calls one.
+
+Everything here is reachable and tested without the CLI (``tests/test_api.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import ClaimgraphError, InputError, ParameterError
+from .queries import Catalog, QueryResult, StoredQuery, execute, load_catalog, run_stored
+from .render import render_result
+from .store import LoadReport, load_files, open_store
+
+__all__ = [
+    "parse_param_options",
+    "list_queries",
+    "catalog_table",
+    "run_query",
+    "query_text_from",
+    "load_into",
+    "validate",
+    "export",
+]
+
+
+def parse_param_options(options: Sequence[str]) -> dict[str, str]:
+    """``["claim=no-binding-agreement"]`` → ``{"claim": "no-binding-agreement"}``."""
+    values: dict[str, str] = {}
+    for option in options:
+        name, sep, value = option.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ParameterError(f"--param takes NAME=VALUE, not {option!r}")
+        if name in values:
+            raise ParameterError(f"parameter {name!r} is given twice")
+        values[name] = value
+    return values
+
+
+def list_queries(folder: str | Path | None = None) -> list[StoredQuery]:
+    return list(load_catalog(folder).values())
+
+
+def _param_text(q: StoredQuery) -> str:
+    parts = []
+    for p in q.params:
+        kind = p.type if not p.class_iri else f"{p.type} of {_short(p.class_iri)}"
+        default = f", default {p.default}" if p.default else ""
+        parts.append(f"{p.name} ({kind}{default})")
+    return "; ".join(parts) or "-"
+
+
+def _short(iri: str) -> str:
+    from .namespaces import compact
+
+    return compact(iri)
+
+
+def catalog_table(queries: Sequence[StoredQuery]) -> str:
+    """The catalog as a plain table: name, summary, parameters."""
+    rows = [(q.name, q.summary, _param_text(q)) for q in queries]
+    header = ("name", "summary", "parameters")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(2)]
+    out = []
+    for r in [header, ("-" * widths[0], "-" * widths[1], "-" * len(header[2])), *rows]:
+        out.append(f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2]}".rstrip())
+    return "\n".join(out) + "\n"
+
+
+def query_text_from(sparql: str | None, file: str | Path | None) -> tuple[str, str]:
+    """The ad-hoc query text and the name to report errors under."""
+    if file is not None:
+        try:
+            return Path(file).read_text(encoding="utf-8"), str(file)
+        except FileNotFoundError:
+            raise InputError("no such file", path=file) from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read query file: {e}", path=file) from None
+    assert sparql is not None
+    return sparql, "query"
+
+
+def run_query(
+    store: ox.Store,
+    *,
+    name: str | None = None,
+    sparql: str | None = None,
+    file: str | Path | None = None,
+    params: Mapping[str, str] | None = None,
+    fmt: str = "table",
+    catalog: Catalog | None = None,
+    allow_service: tuple[str, ...] = (),
+) -> bytes:
+    """Run a stored query by name, or ad-hoc SPARQL text or file, and render the result."""
+    given = [x is not None for x in (name, sparql, file)]
+    if sum(given) != 1:
+        raise ClaimgraphError("give exactly one of a query NAME, --sparql TEXT or --file FILE")
+    result: QueryResult
+    if name is not None:
+        query = (catalog or load_catalog()).get_query(name)
+        result = run_stored(store, query, params or {})
+    else:
+        if params:
+            raise ParameterError("--param applies to stored queries only")
+        text, source = query_text_from(sparql, file)
+        result = execute(store, text, source=source, allow_service=allow_service)
+    if fmt == "default":
+        fmt = "table" if result.form in ("SELECT", "ASK") else "turtle"
+    return render_result(result, fmt)
+
+
+def load_into(store_dir: str | Path, files: Sequence[str | Path], graph: str | None = None) -> LoadReport:
+    """Add files to the on-disk store in ``store_dir`` (created if new), all or nothing."""
+    store = open_store(store_dir, write=True)
+    return load_files(store, files, graph=graph)
+
+
+def validate(store: ox.Store, data_file: str | Path | None = None):  # type: ignore[no-untyped-def]
+    """Validate the store's documents (or one file) against the shapes; see ``validate.py``."""
+    from .validate import validate_file, validate_store
+
+    if data_file is not None:
+        return validate_file(store, data_file)
+    return validate_store(store)
+
+
+def export(store: ox.Store, *, graph: str | None = None, fmt: str | None = None,
+           output: str | Path | None = None) -> bytes:
+    """Serialise graphs; with ``output``, write them atomically to that file as well."""
+    from .export import export_graphs, write_atomic
+
+    data = export_graphs(store, graph=graph, fmt=fmt)
+    if output is not None:
+        write_atomic(output, data)
+    return data

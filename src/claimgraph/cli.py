@@ -1,0 +1,258 @@
+"""The ``claimgraph`` command line.
+
+Each command parses its options and makes one library call (``api.py``); errors of the
+:class:`~claimgraph.errors.ClaimgraphError` family and usage errors are turned into one line
+``claimgraph: error: …`` on stderr and an exit code in exactly one place, ``_Group.main``.
+Results go to stdout alone; messages go to stderr. Heavy modules (pyshacl, rdflib, the web
+server) are imported inside the commands that need them, so start-up stays lean.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .errors import ClaimgraphError
+
+try:  # typer vendors click from 0.20 on
+    from typer._click import exceptions as _click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as _click_exc  # type: ignore[no-redef]
+
+__all__ = ["app", "main"]
+
+
+def _error(message: str, code: int) -> None:
+    typer.echo(f"claimgraph: error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+class _Group(TyperGroup):
+    """Maps every failure to one stderr line and an exit code (2 usage/input, 3 remote)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        standalone = kwargs.pop("standalone_mode", True)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except ClaimgraphError as e:
+            _error(str(e), e.exit_code)
+        except _click_exc.NoArgsIsHelpError as e:  # bare `claimgraph`: show the help
+            typer.echo(e.ctx.get_help() if e.ctx else str(e), err=True)
+            sys.exit(2)
+        except _click_exc.UsageError as e:
+            hint = f" (see 'claimgraph {e.ctx.info_name} --help')" if e.ctx and e.ctx.parent else ""
+            _error(f"{e.format_message()}{hint}", e.exit_code)
+        except _click_exc.ClickException as e:
+            _error(e.format_message(), e.exit_code)
+        except _click_exc.Abort:
+            _error("aborted", 1)
+        except BrokenPipeError:
+            sys.exit(1)
+        if standalone:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
+
+app = typer.Typer(
+    cls=_Group,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Turn an argumentative essay into a knowledge graph of claims whose provenance "
+    "anyone can check. Without --store, commands work on the bundled essay graph in memory.",
+)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        envvar="CLAIMGRAPH_STORE",
+        help="On-disk store folder (created with the bundled graphs if new). "
+        "Default: the bundled graphs in memory.",
+        show_default=False,
+    ),
+]
+
+
+class ResultFormat(str, Enum):
+    default = "default"
+    table = "table"
+    json = "json"
+    xml = "xml"
+    csv = "csv"
+    tsv = "tsv"
+    turtle = "turtle"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+    rdfxml = "rdfxml"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    turtle = "turtle"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    trig = "trig"
+    nquads = "nquads"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _store(path: Path | None):  # type: ignore[no-untyped-def]
+    from .store import open_store
+
+    return open_store(path)
+
+
+def _out(data: bytes) -> None:
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.")
+    ] = False,
+) -> None:
+    if version:
+        typer.echo(f"claimgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.command("queries")
+def queries_command(
+    fmt: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+) -> None:
+    """List the stored queries: name, summary and parameters."""
+    from . import api
+
+    found = api.list_queries()
+    if fmt == ListFormat.json:
+        import json
+
+        _out((json.dumps([q.as_dict() for q in found], indent=2) + "\n").encode())
+    else:
+        _out(api.catalog_table(found).encode())
+
+
+@app.command("query")
+def query_command(
+    name: Annotated[str | None, typer.Argument(help="Name of a stored query (see: claimgraph queries).")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="NAME=VALUE; an IRI, a prefixed name or a bare slug."),
+    ] = None,
+    sparql: Annotated[str | None, typer.Option("--sparql", help="Run this SPARQL text instead.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Run the SPARQL in this file instead.")] = None,
+    fmt: Annotated[
+        ResultFormat,
+        typer.Option("--format", "-f", help="table (default for SELECT/ASK), json, xml, csv, tsv; "
+                     "turtle (default for CONSTRUCT/DESCRIBE), ntriples, jsonld, rdfxml."),
+    ] = ResultFormat.default,
+    store: StoreOption = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", help="Run on this remote SPARQL query URL instead of locally."),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for --endpoint.")] = 30.0,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option("--allow-service", help="Host a SERVICE clause may reach (repeatable)."),
+    ] = None,
+) -> None:
+    """Run a stored query by NAME, or ad-hoc SPARQL with --sparql or --file."""
+    from . import api
+
+    values = api.parse_param_options(param or [])
+    if endpoint is not None:
+        from . import remote
+
+        _out(remote.run_remote_query(endpoint, name=name, sparql=sparql, file=file,
+                                     params=values, fmt=fmt.value, timeout=timeout))
+        return
+    _out(
+        api.run_query(_store(store), name=name, sparql=sparql, file=file, params=values,
+                      fmt=fmt.value, allow_service=tuple(allow_service or ()))
+    )
+
+
+@app.command("load")
+def load_command(
+    files: Annotated[list[Path], typer.Argument(help="RDF files: .ttl .nt .nq .trig .jsonld .rdf")],
+    graph: Annotated[
+        str | None, typer.Option("--graph", help="Named graph IRI for the files' triples.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Add RDF files to the on-disk store in one transaction: all of them or none."""
+    from . import api
+
+    if store is None:
+        raise ClaimgraphError("load needs an on-disk store: --store DIR or CLAIMGRAPH_STORE")
+    report = api.load_into(store, files, graph=graph)
+    for name, count in report.files:
+        typer.echo(f"loaded {count} quads from {name}", err=True)
+
+
+@app.command("validate")
+def validate_command(
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, turtle or json.")] = ReportFormat.text,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Validate this RDF file instead of the store.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Check the graph against the SHACL shapes; exit 1 if it does not conform."""
+    from . import api
+
+    report = api.validate(_store(store), data)
+    if fmt == ReportFormat.json:
+        _out(report.to_json().encode())
+    elif fmt == ReportFormat.turtle:
+        _out(report.report_turtle)
+    else:
+        _out(report.to_text().encode())
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    graph: Annotated[str | None, typer.Option("--graph", help="Export only this named graph.")] = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", "-f", help="turtle (default with --graph), trig (default), nquads, "
+                     "ntriples, jsonld."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export all graphs, or one, byte-stably (sorted, fixed prefixes)."""
+    from . import api
+
+    data = api.export(_store(store), graph=graph, fmt=fmt.value if fmt else None, output=output)
+    if output is None:
+        _out(data)
+    else:
+        typer.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

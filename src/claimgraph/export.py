@@ -1,0 +1,80 @@
+"""Exporting graphs byte-stably.
+
+The same graph always gives the same bytes: quads are sorted, prefixes are the fixed set
+claimgraph uses (only those that occur), and blank nodes, whose labels pyoxigraph changes on
+every load, are renamed canonically (RDFC-1.0) first. Writing to a file goes through a
+temporary file and a rename, so a failed export never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import ClaimgraphError, InputError
+from .render import GRAPH_FORMATS, used_prefixes
+
+__all__ = ["EXPORT_FORMATS", "export_graphs", "write_atomic"]
+
+EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
+_DATASET_FORMATS = ("trig", "nquads", "jsonld")
+
+
+def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None = None) -> bytes:
+    """Serialise all graphs (``graph=None``) or one named graph in ``fmt``."""
+    fmt = fmt or ("turtle" if graph else "trig")
+    if fmt not in EXPORT_FORMATS:
+        raise ClaimgraphError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if graph is not None:
+        node = ox.NamedNode(graph)
+        if not store.contains_named_graph(node):
+            raise InputError(f"the store has no graph <{graph}>")
+        quads = list(store.quads_for_pattern(None, None, None, node))
+    else:
+        quads = list(store.quads_for_pattern(None, None, None, None))
+        graphs = {str(q.graph_name) for q in quads}
+        if fmt not in _DATASET_FORMATS and len(graphs) > 1:
+            raise ClaimgraphError(
+                f"{fmt} holds one graph and the store has {len(graphs)}; "
+                "name one with --graph, or use --format trig or nquads"
+            )
+    if any(_has_blank(q) for q in quads):
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        quads = list(dataset)
+    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    prefixes = used_prefixes(t for q in quads for t in (q.subject, q.predicate, q.object))
+    kwargs: dict[str, object] = {}
+    if fmt in ("turtle", "trig", "jsonld"):
+        kwargs["prefixes"] = prefixes
+    items: list[ox.Quad] | list[ox.Triple]
+    if fmt in _DATASET_FORMATS:
+        items = quads
+    else:
+        items = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return ox.serialize(items, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type]
+
+
+def _has_blank(q: ox.Quad) -> bool:
+    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) or isinstance(
+        q.graph_name, ox.BlankNode
+    )
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("folder does not exist", path=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write: {e.strerror or e}", path=path) from None

@@ -1,0 +1,89 @@
+"""The IRIs claimgraph mints, defined once.
+
+The ontology file declares the same bases; ``tests/test_ontology.py`` checks they agree.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CG",
+    "ID",
+    "GRAPH",
+    "ONTOLOGY_GRAPH",
+    "SHAPES_GRAPH",
+    "PREFIXES",
+    "SLUG_NAMESPACES",
+    "document_graph",
+    "compact",
+]
+
+CG = "https://w3id.org/claimgraph/ontology#"
+ID = "https://w3id.org/claimgraph/id/"
+VOCAB = "https://w3id.org/claimgraph/vocab/"
+GRAPH = "https://w3id.org/claimgraph/graph/"
+
+ONTOLOGY_GRAPH = GRAPH + "ontology"
+SHAPES_GRAPH = GRAPH + "shapes"
+
+#: Prefixes used in output, in stored queries (as defaults) and for prefixed parameter values.
+#: Order matters for ``compact``: the longest namespace that matches wins.
+PREFIXES: dict[str, str] = {
+    "cg": CG,
+    "ctype": VOCAB + "claim-type/",
+    "stance": VOCAB + "stance/",
+    "cform": VOCAB + "citation-form/",
+    "doc": ID + "doc/",
+    "section": ID + "section/",
+    "claim": ID + "claim/",
+    "anchor": ID + "anchor/",
+    "citation": ID + "citation/",
+    "source": ID + "source/",
+    "actor": ID + "actor/",
+    "role": ID + "role/",
+    "event": ID + "event/",
+    "container": ID + "container/",
+    "fact": ID + "fact/",
+    "cgg": GRAPH,
+    "bibo": "http://purl.org/ontology/bibo/",
+    "cito": "http://purl.org/spar/cito/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "mp": "http://purl.org/mp/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+#: Which namespace a bare slug belongs to, by the class a parameter expects.
+SLUG_NAMESPACES: dict[str, str] = {
+    CG + "Claim": PREFIXES["claim"],
+    CG + "Source": PREFIXES["source"],
+    CG + "Actor": PREFIXES["actor"],
+    CG + "Event": PREFIXES["event"],
+    CG + "Section": PREFIXES["section"],
+    CG + "Document": PREFIXES["doc"],
+    CG + "InTextCitation": PREFIXES["citation"],
+}
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def document_graph(slug: str) -> str:
+    """The named graph holding one document's triples is the document's own IRI."""
+    return PREFIXES["doc"] + slug
+
+
+def compact(iri: str) -> str:
+    """``claim:no-binding-agreement`` for a known namespace, else ``<iri>``."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns):
+            local = iri[len(ns) :]
+            if local and all(c.isalnum() or c in "-_." for c in local) and local[-1] != ".":
+                return f"{prefix}:{local}"
+    return f"<{iri}>"
