@@ -9,6 +9,7 @@ server) are imported inside the commands that need them, so start-up stays lean.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -50,10 +51,14 @@ class _Group(TyperGroup):
             _error(f"{e.format_message()}{hint}", e.exit_code)
         except _click_exc.ClickException as e:
             _error(e.format_message(), e.exit_code)
-        except _click_exc.Abort:
+        except typer.Abort:
             _error("aborted", 1)
         except BrokenPipeError:
             sys.exit(1)
+        except Exception as e:  # a bug: still one line, with a way to see the traceback
+            if os.environ.get("CLAIMGRAPH_DEBUG"):
+                raise
+            _error(f"unexpected {type(e).__name__}: {e} (set CLAIMGRAPH_DEBUG=1 for details)", 1)
         if standalone:
             sys.exit(rv if isinstance(rv, int) else 0)
         return rv

@@ -47,6 +47,7 @@ __all__ = [
     "bind_parameters",
     "execute",
     "run_stored",
+    "drop_parameter_columns",
     "QueryResult",
 ]
 
@@ -297,8 +298,8 @@ def _check_query(query: StoredQuery) -> None:
                            column=col) from None
     except RuntimeError as e:
         raise CatalogError(
-            f"a parameter cannot be bound ({e}); it must occur in the pattern or projection, "
-            "not only in a FILTER (add VALUES ?name { UNDEF })",
+            f"a parameter cannot be bound ({e}); a SELECT query must project its parameters "
+            "and every query must use them in its pattern, not only in a FILTER",
             path=query.path,
         ) from None
 
@@ -429,7 +430,7 @@ _INSTANCE_ASK = (
     "ASK { ?x a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }"
 )
 _INSTANCES = (
-    "SELECT DISTINCT ?x { ?x a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }"
+    "SELECT DISTINCT ?x ?class { ?x a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }"
 )
 
 
@@ -549,8 +550,24 @@ def run_stored(
 ) -> QueryResult:
     """Run a stored query with parameter values given as strings (as on the command line)."""
     subs = bind_parameters(query, values or {}, store)
-    return execute(store, query.text, substitutions=subs, max_rows=max_rows,
-                   source=str(query.path))
+    result = execute(store, query.text, substitutions=subs, max_rows=max_rows,
+                     source=str(query.path))
+    return drop_parameter_columns(result, query)
+
+
+def drop_parameter_columns(result: QueryResult, query: StoredQuery) -> QueryResult:
+    """Remove the columns that only echo a bound parameter.
+
+    pyoxigraph substitutes a SELECT variable only if the query projects it, so stored queries
+    project their parameters; the caller already knows those values.
+    """
+    if result.form != "SELECT" or not query.params:
+        return result
+    names = {p.name for p in query.params}
+    keep = [i for i, v in enumerate(result.variables) if v not in names]
+    result.variables = [result.variables[i] for i in keep]
+    result.rows = [tuple(row[i] for i in keep) for row in result.rows]
+    return result
 
 
 def is_claimgraph_class(iri: str) -> bool:
