@@ -24,6 +24,7 @@ __all__ = [
     "load_into",
     "validate",
     "export",
+    "show_claim",
 ]
 
 
@@ -113,7 +114,9 @@ def run_query(
     return render_result(result, fmt)
 
 
-def load_into(store_dir: str | Path, files: Sequence[str | Path], graph: str | None = None) -> LoadReport:
+def load_into(
+    store_dir: str | Path, files: Sequence[str | Path], graph: str | None = None
+) -> LoadReport:
     """Add files to the on-disk store in ``store_dir`` (created if new), all or nothing."""
     store = open_store(store_dir, write=True)
     return load_files(store, files, graph=graph)
@@ -128,8 +131,13 @@ def validate(store: ox.Store, data_file: str | Path | None = None):  # type: ign
     return validate_store(store)
 
 
-def export(store: ox.Store, *, graph: str | None = None, fmt: str | None = None,
-           output: str | Path | None = None) -> bytes:
+def export(
+    store: ox.Store,
+    *,
+    graph: str | None = None,
+    fmt: str | None = None,
+    output: str | Path | None = None,
+) -> bytes:
     """Serialise graphs; with ``output``, write them atomically to that file as well."""
     from .export import export_graphs, write_atomic
 
@@ -137,3 +145,11 @@ def export(store: ox.Store, *, graph: str | None = None, fmt: str | None = None,
     if output is not None:
         write_atomic(output, data)
     return data
+
+
+def show_claim(store: ox.Store, claim: str, text_path: str | Path | None = None) -> str:
+    """The provenance card of one claim, quoting its span when the essay file is given."""
+    from .card import claim_card, read_text, render_card
+
+    text = read_text(text_path) if text_path is not None else None
+    return render_card(claim_card(store, claim, text))

@@ -27,7 +27,9 @@ def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None 
     """Serialise all graphs (``graph=None``) or one named graph in ``fmt``."""
     fmt = fmt or ("turtle" if graph else "trig")
     if fmt not in EXPORT_FORMATS:
-        raise ClaimgraphError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+        raise ClaimgraphError(
+            f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
+        )
     if graph is not None:
         node = ox.NamedNode(graph)
         if not store.contains_named_graph(node):
@@ -55,12 +57,14 @@ def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None 
         items = quads
     else:
         items = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    return ox.serialize(items, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type]
+    return ox.serialize(items, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type,return-value]
 
 
 def _has_blank(q: ox.Quad) -> bool:
-    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) or isinstance(
-        q.graph_name, ox.BlankNode
+    return (
+        isinstance(q.subject, ox.BlankNode)
+        or isinstance(q.object, ox.BlankNode)
+        or isinstance(q.graph_name, ox.BlankNode)
     )
 
 

@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 XSD = PREFIXES["xsd"]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 #: Parameter types a header may declare, and the datatype of the literal each binds.
 PARAM_TYPES: dict[str, str | None] = {
@@ -206,9 +207,7 @@ def parse_stored_query(path: str | Path, name: str | None = None) -> StoredQuery
         if p.name in seen:
             raise CatalogError(f"parameter {p.name!r} is declared twice", path=path)
         seen.add(p.name)
-    tags = tuple(
-        t.strip() for _, v in fields["tags"] for t in v.split(",") if t.strip()
-    )
+    tags = tuple(t.strip() for _, v in fields["tags"] for t in v.split(",") if t.strip())
     form = query_form(text)
     if form not in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
         raise CatalogError("a stored query must be SELECT, CONSTRUCT, ASK or DESCRIBE", path=path)
@@ -288,14 +287,17 @@ def _check_query(query: StoredQuery) -> None:
         _PROBE_STORE = ox.Store()
     subs = {ox.Variable(p.name): _PROBE_VALUES[p.type] for p in query.params}
     try:
-        result = _PROBE_STORE.query(query.text, prefixes=PREFIXES, substitutions=subs or None)
+        result = _PROBE_STORE.query(
+            query.text, prefixes=PREFIXES, substitutions=subs or None  # type: ignore[arg-type]
+        )
         if not isinstance(result, ox.QueryBoolean):
             for _ in result:
                 break
     except SyntaxError as e:
         line, col, msg = _query_error_position(e)
-        raise CatalogError(f"query does not parse: {msg}", path=query.path, line=line,
-                           column=col) from None
+        raise CatalogError(
+            f"query does not parse: {msg}", path=query.path, line=line, column=col
+        ) from None
     except RuntimeError as e:
         raise CatalogError(
             f"a parameter cannot be bound ({e}); a SELECT query must project its parameters "
@@ -418,7 +420,9 @@ def bind_parameters(
     for p in query.params:
         raw = values.get(p.name, p.default)
         if raw is None:
-            raise ParameterError(f"query {query.name!r} needs parameter {p.name!r} ({p.description})")
+            raise ParameterError(
+                f"query {query.name!r} needs parameter {p.name!r} ({p.description})"
+            )
         term = to_term(raw, p)
         if store is not None and isinstance(term, ox.NamedNode) and p.class_iri:
             _check_instance(store, term, p)
@@ -426,12 +430,9 @@ def bind_parameters(
     return subs
 
 
-_INSTANCE_ASK = (
-    "ASK { ?x a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }"
-)
-_INSTANCES = (
-    "SELECT DISTINCT ?x ?class { ?x a ?t . ?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }"
-)
+_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+_INSTANCE_ASK = f"ASK {{ ?x a ?t . ?t {_SUBCLASS}* ?class }}"
+_INSTANCES = f"SELECT DISTINCT ?x ?class {{ ?x a ?t . ?t {_SUBCLASS}* ?class }}"
 
 
 def _check_instance(store: ox.Store, term: ox.NamedNode, p: Parameter) -> None:
@@ -446,16 +447,14 @@ def _check_instance(store: ox.Store, term: ox.NamedNode, p: Parameter) -> None:
         return
     names = [
         compact(row["x"].value)
-        for row in store.query(
+        for row in store.query(  # type: ignore[union-attr]
             _INSTANCES, use_default_graph_as_union=True, substitutions={ox.Variable("class"): cls}
         )
         if isinstance(row["x"], ox.NamedNode)
     ]
     shown = compact(term.value)
     hint = _did_you_mean(shown, names)
-    raise ParameterError(
-        f"parameter {p.name!r}: there is no {compact(p.class_iri)} {shown}{hint}"
-    )
+    raise ParameterError(f"parameter {p.name!r}: there is no {compact(p.class_iri)} {shown}{hint}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -469,7 +468,7 @@ class QueryResult:
 
     form: str
     variables: list[str] = field(default_factory=list)
-    rows: list[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, ...]] = field(
+    rows: list[tuple[Term | None, ...]] = field(
         default_factory=list
     )
     boolean: bool | None = None
@@ -523,7 +522,7 @@ def _materialise(raw: object, max_rows: int | None) -> QueryResult:
         return QueryResult(form="ASK", boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        rows = []
+        rows: list[tuple[Term | None, ...]] = []
         truncated = False
         for solution in raw:
             if max_rows is not None and len(rows) >= max_rows:
@@ -531,7 +530,7 @@ def _materialise(raw: object, max_rows: int | None) -> QueryResult:
                 break
             rows.append(tuple(solution[v] for v in variables))
         return QueryResult(form="SELECT", variables=variables, rows=rows, truncated=truncated)
-    triples = []
+    triples: list[ox.Triple] = []
     truncated = False
     for t in raw:  # type: ignore[attr-defined]
         if max_rows is not None and len(triples) >= max_rows:
@@ -550,8 +549,9 @@ def run_stored(
 ) -> QueryResult:
     """Run a stored query with parameter values given as strings (as on the command line)."""
     subs = bind_parameters(query, values or {}, store)
-    result = execute(store, query.text, substitutions=subs, max_rows=max_rows,
-                     source=str(query.path))
+    result = execute(
+        store, query.text, substitutions=subs, max_rows=max_rows, source=str(query.path)
+    )
     return drop_parameter_columns(result, query)
 
 

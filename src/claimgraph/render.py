@@ -101,8 +101,7 @@ def _xml_term(term: Term) -> str:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
             return (
-                f"<literal datatype={quoteattr(term.datatype.value)}>"
-                f"{escape(term.value)}</literal>"
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
             )
         return f"<literal>{escape(term.value)}</literal>"
     return (
@@ -188,12 +187,16 @@ def results_table(result: QueryResult) -> str:
     for row in body:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], len(cell))
+
     def line(cells: Iterable[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
     out = [line(header), line("-" * w for w in widths)]
     out.extend(line(row) for row in body)
     count = len(body)
-    out.append(f"({count} row{'s' if count != 1 else ''}{', truncated' if result.truncated else ''})")
+    out.append(
+        f"({count} row{'s' if count != 1 else ''}{', truncated' if result.truncated else ''})"
+    )
     return "\n".join(out) + "\n"
 
 
@@ -214,13 +217,11 @@ def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> bytes:
     if fmt not in ("turtle", "ntriples", "jsonld", "rdfxml"):
         raise ClaimgraphError(f"{fmt!r} is not a format for a graph result")
     ordered = sorted(set(triples), key=str)
-    prefixes = used_prefixes(
-        term for t in ordered for term in (t.subject, t.predicate, t.object)
-    )
+    prefixes = used_prefixes(term for t in ordered for term in (t.subject, t.predicate, t.object))
     kwargs: dict[str, object] = {}
     if fmt in ("turtle", "rdfxml", "jsonld"):
         kwargs["prefixes"] = prefixes
-    return ox.serialize(ordered, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type]
+    return ox.serialize(ordered, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type,return-value]
 
 
 def render_result(result: QueryResult, fmt: str) -> bytes:
@@ -228,8 +229,7 @@ def render_result(result: QueryResult, fmt: str) -> bytes:
     if fmt == "table":
         return results_table(result).encode("utf-8")
     if result.form in ("SELECT", "ASK"):
-        writers = {"json": results_json, "xml": results_xml, "csv": results_csv,
-                   "tsv": results_tsv}
+        writers = {"json": results_json, "xml": results_xml, "csv": results_csv, "tsv": results_tsv}
         if fmt not in writers:
             raise ClaimgraphError(
                 f"--format {fmt} does not fit a {result.form} result; use table, json, xml, "

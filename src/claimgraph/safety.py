@@ -125,7 +125,9 @@ def guard_query(
         if t.kind != "word" or t.text.upper() not in ("SERVICE", "LOAD"):
             continue
         keyword = t.text.upper()
-        rest = [x for x in toks[k + 1 : k + 3] if not (x.kind == "word" and x.text.upper() == "SILENT")]
+        rest = [
+            x for x in toks[k + 1 : k + 3] if not (x.kind == "word" and x.text.upper() == "SILENT")
+        ]
         target = rest[0] if rest else None
         host = None
         if target is not None and target.kind == "iri":

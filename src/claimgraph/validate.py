@@ -110,7 +110,7 @@ def _to_rdflib(quads: list[ox.Quad]):  # type: ignore[no-untyped-def]
     graph = rdflib.Graph()
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    graph.parse(data=data.decode("utf-8"), format="nt")
+    graph.parse(data=(data or b"").decode("utf-8"), format="nt")
     return graph
 
 
@@ -118,7 +118,9 @@ def _graph_quads(store: ox.Store, graph: str) -> list[ox.Quad]:
     return list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
 
-def validate_quads(data: list[ox.Quad], ontology: list[ox.Quad], shapes: list[ox.Quad]) -> ValidationReport:
+def validate_quads(
+    data: list[ox.Quad], ontology: list[ox.Quad], shapes: list[ox.Quad]
+) -> ValidationReport:
     """Validate data (with the ontology, for the class hierarchy) against shapes."""
     from pyshacl import validate as shacl_validate
 
@@ -159,7 +161,9 @@ def _read_report(report, data_graph) -> ValidationReport:  # type: ignore[no-unt
                 shape=_show(shape) if isinstance(shape, rdflib.URIRef) else None,
             )
         )
-    results.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 3), r.focus, r.message, r.path or ""))
+    results.sort(
+        key=lambda r: (_SEVERITY_ORDER.get(r.severity, 3), r.focus, r.message, r.path or "")
+    )
     turtle = report.serialize(format="turtle").encode("utf-8")
     return ValidationReport(results=results, report_turtle=turtle)
 
@@ -182,10 +186,14 @@ def validate_store(store: ox.Store) -> ValidationReport:
         if not isinstance(q.graph_name, ox.NamedNode)
         or q.graph_name.value not in (ONTOLOGY_GRAPH, SHAPES_GRAPH)
     ]
-    return validate_quads(data, _graph_quads(store, ONTOLOGY_GRAPH), _graph_quads(store, SHAPES_GRAPH))
+    return validate_quads(
+        data, _graph_quads(store, ONTOLOGY_GRAPH), _graph_quads(store, SHAPES_GRAPH)
+    )
 
 
 def validate_file(store: ox.Store, path: str | Path) -> ValidationReport:
     """Validate one RDF file against the store's shapes (and ontology)."""
     data = parse_rdf_file(path)
-    return validate_quads(data, _graph_quads(store, ONTOLOGY_GRAPH), _graph_quads(store, SHAPES_GRAPH))
+    return validate_quads(
+        data, _graph_quads(store, ONTOLOGY_GRAPH), _graph_quads(store, SHAPES_GRAPH)
+    )

@@ -1,0 +1,142 @@
+"""Parameter values become RDF terms bound with substitutions; they never change the query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from claimgraph.errors import ParameterError
+from claimgraph.namespaces import CG, PREFIXES
+from claimgraph.queries import (
+    Parameter,
+    StoredQuery,
+    bind_parameters,
+    parse_stored_query,
+    run_stored,
+    to_term,
+)
+
+CLAIM = Parameter(name="claim", type="iri", description="a claim", class_iri=CG + "Claim")
+ANY_IRI = Parameter(name="thing", type="iri", description="anything")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "no-binding-agreement",
+        "claim:no-binding-agreement",
+        PREFIXES["claim"] + "no-binding-agreement",
+        f"<{PREFIXES['claim']}no-binding-agreement>",
+    ],
+)
+def test_iri_parameter_accepts_slug_prefixed_name_and_full_iri(value):
+    assert to_term(value, CLAIM) == ox.NamedNode(PREFIXES["claim"] + "no-binding-agreement")
+
+
+def test_bare_slug_needs_a_class_to_know_its_namespace():
+    with pytest.raises(ParameterError, match="needs a full IRI or a prefixed name"):
+        to_term("russia", ANY_IRI)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "no-binding-agreement> } ; DROP ALL ; #",
+        'x" . ?s ?p ?o #',
+        "http://example.org/a b",
+        "http://example.org/a>",
+        "claim:x{y}",
+    ],
+)
+def test_iri_values_that_try_to_break_out_are_refused(value):
+    with pytest.raises(ParameterError, match="is not (a valid IRI|an IRI or a slug)"):
+        to_term(value, CLAIM)
+
+
+@pytest.mark.parametrize(
+    ("ptype", "good", "bad", "datatype"),
+    [
+        ("integer", "42", "4.2", "integer"),
+        ("decimal", "4.2", "four", "decimal"),
+        ("boolean", "true", "yes", "boolean"),
+        ("date", "2025-12-29", "2025-13-01", "date"),
+        ("year", "2004", "04", "gYear"),
+    ],
+)
+def test_typed_parameters_are_checked(ptype, good, bad, datatype):
+    p = Parameter(name="v", type=ptype, description="")
+    term = to_term(good, p)
+    assert isinstance(term, ox.Literal)
+    assert term.datatype == ox.NamedNode(PREFIXES["xsd"] + datatype)
+    with pytest.raises(ParameterError, match="parameter 'v' must be"):
+        to_term(bad, p)
+
+
+def _query(tmp_path: Path, text: str) -> StoredQuery:
+    path = tmp_path / "q.rq"
+    path.write_text(text, encoding="utf-8")
+    return parse_stored_query(path)
+
+
+def test_unknown_parameter_gets_did_you_mean(tmp_path):
+    q = _query(
+        tmp_path,
+        "#+ summary: s\n#+ param: claim: IRI of a cg:Claim\nSELECT ?claim ?l { ?claim ?p ?l }\n",
+    )
+    with pytest.raises(ParameterError) as info:
+        bind_parameters(q, {"claimm": "x"})
+    assert "has no parameter 'claimm'; did you mean 'claim'?" in str(info.value)
+
+
+def test_missing_required_parameter(tmp_path):
+    q = _query(
+        tmp_path,
+        "#+ summary: s\n#+ param: claim: IRI of a cg:Claim\nSELECT ?claim ?l { ?claim ?p ?l }\n",
+    )
+    with pytest.raises(ParameterError, match="needs parameter 'claim'"):
+        bind_parameters(q, {})
+
+
+def test_claim_that_does_not_exist_gets_did_you_mean(bundled_store):
+    from claimgraph.queries import load_catalog
+
+    q = load_catalog().get_query("claim-provenance")
+    store = ox.Store()
+    claim = ox.NamedNode(PREFIXES["claim"] + "no-binding-agreement")
+    store.extend(
+        [
+            ox.Quad(claim, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(CG + "Claim")),
+        ]
+    )
+    with pytest.raises(ParameterError) as info:
+        bind_parameters(q, {"claim": "no-binding-agreemnt"}, store)
+    assert str(info.value) == (
+        "parameter 'claim': there is no cg:Claim claim:no-binding-agreemnt; "
+        "did you mean 'claim:no-binding-agreement'?"
+    )
+
+
+def test_hostile_string_value_is_bound_as_a_literal_and_changes_nothing(tmp_path):
+    store = ox.Store()
+    ex = "http://example.org/"
+    store.extend(
+        [
+            ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "name"), ox.Literal("alpha")),
+            ox.Quad(ox.NamedNode(ex + "b"), ox.NamedNode(ex + "name"), ox.Literal("beta")),
+        ]
+    )
+    q = _query(
+        tmp_path,
+        "#+ summary: s\n#+ param: name: string\n"
+        "SELECT ?name ?x { ?x <http://example.org/name> ?name }\n",
+    )
+    before = len(store)
+    hostile = 'alpha" } UNION { ?x ?p ?o } #'
+    result = run_stored(store, q, {"name": hostile})
+    assert result.rows == []  # no row has that exact name: nothing leaked through
+    assert len(store) == before
+    result = run_stored(store, q, {"name": "alpha"})
+    assert result.variables == ["x"]  # the echoed parameter column is dropped
+    assert result.rows == [(ox.NamedNode(ex + "a"),)]
