@@ -39,8 +39,9 @@ class _Group(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False
         try:
-            rv = super().main(*args, standalone_mode=False, **kwargs)
+            rv = super().main(*args, **kwargs)
         except ClaimgraphError as e:
             _error(str(e), e.exit_code)
         except _click_exc.NoArgsIsHelpError as e:  # bare `claimgraph`: show the help
@@ -235,6 +236,22 @@ def validate_command(
         _out(report.to_text().encode())
     if not report.conforms:
         raise typer.Exit(1)
+
+
+@app.command("show")
+def show_command(
+    claim: Annotated[str, typer.Argument(help="The claim: IRI, prefixed name or slug.")],
+    text: Annotated[
+        Path | None,
+        typer.Option("--text", envvar="CLAIMGRAPH_ESSAY",
+                     help="The essay file, to quote the claim's span (checked by SHA-256)."),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Print a provenance card for one claim."""
+    from . import api
+
+    _out(api.show_claim(_store(store), claim, text).encode("utf-8"))
 
 
 @app.command("export")
