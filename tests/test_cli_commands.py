@@ -95,9 +95,9 @@ def test_adhoc_sparql_ask_and_construct(runner):
         "CONSTRUCT { claim:no-binding-agreement a cg:Claim } WHERE {}",
     )
     assert construct.stdout == (
-        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
         "@prefix cg: <https://w3id.org/claimgraph/ontology#> .\n"
         "@prefix claim: <https://w3id.org/claimgraph/id/claim/> .\n"
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
         "claim:no-binding-agreement a cg:Claim .\n"
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import ClaimgraphError, InputError
-from .render import GRAPH_FORMATS, used_prefixes
+from .render import GRAPH_FORMATS, sort_prefix_lines, used_prefixes
 
 __all__ = ["EXPORT_FORMATS", "export_graphs", "write_atomic"]
 
@@ -57,7 +57,8 @@ def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None 
         items = quads
     else:
         items = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    return ox.serialize(items, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type,return-value]
+    data = ox.serialize(items, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type]
+    return sort_prefix_lines(data or b"")
 
 
 def _has_blank(q: ox.Quad) -> bool:

@@ -31,6 +31,7 @@ __all__ = [
     "serialize_triples",
     "term_json",
     "used_prefixes",
+    "sort_prefix_lines",
 ]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -221,7 +222,22 @@ def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> bytes:
     kwargs: dict[str, object] = {}
     if fmt in ("turtle", "rdfxml", "jsonld"):
         kwargs["prefixes"] = prefixes
-    return ox.serialize(ordered, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type,return-value]
+    data = ox.serialize(ordered, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type]
+    return sort_prefix_lines(data or b"")
+
+
+def sort_prefix_lines(data: bytes) -> bytes:
+    """Put the leading ``@prefix`` lines of Turtle or TriG in alphabetical order.
+
+    pyoxigraph writes them in an order of its own; sorted, they read (and diff) predictably.
+    """
+    if not data.startswith(b"@prefix "):
+        return data
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    return b"\n".join(sorted(lines[:n]) + lines[n:])
 
 
 def render_result(result: QueryResult, fmt: str) -> bytes:

@@ -1,0 +1,327 @@
+"""Each stored query, run on the bundled graph, gives the answer a reader of the essay expects.
+
+The expected answers are written out from reading the essay (which works it cites where, whose
+voice each sentence reports), not copied from a query run.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from claimgraph.namespaces import compact
+from claimgraph.queries import QueryResult, load_catalog, run_stored
+
+CATALOG = load_catalog()
+SARROTTE = {"source:sarotte-2009", "source:sarotte-2014", "source:sarotte-2021"}
+
+
+def run(store: ox.Store, name: str, **params: str) -> QueryResult:
+    return run_stored(store, CATALOG.get_query(name), params)
+
+
+def cells(result: QueryResult, *columns: str) -> list[tuple[str, ...]]:
+    idx = [result.variables.index(c) for c in columns]
+
+    def show(t: object) -> str:
+        if t is None:
+            return ""
+        if isinstance(t, ox.NamedNode):
+            short = compact(t.value)
+            return t.value if short.startswith("<") else short
+        return t.value  # type: ignore[attr-defined]
+
+    return [tuple(show(row[i]) for i in idx) for row in result.rows]
+
+
+def column(result: QueryResult, name: str) -> list[str]:
+    return [c[0] for c in cells(result, name)]
+
+
+def claims(*slugs: str) -> set[str]:
+    return {f"claim:{s}" for s in slugs}
+
+
+# Claims for which the essay gives no reference, in text order of the sentences.
+UNSOURCED_AUTHOR = [
+    "expansion-debate-central-narrative", "broken-promises-narrative-named",
+    "narrative-shapes-russian-worldview",
+    "grievance-rooted-in-german-reunification", "western-soviet-talks-on-unified-germany",
+    "diplomatic-differences-bred-mistrust", "us-exploitation-of-soviet-collapse-contested",
+    "aspirant-agency-neglected", "soviet-rule-left-cee-insecure",
+    "nato-admits-members-on-request-by-consensus", "enlargement-reflected-autonomy",
+    "ignoring-agency-reinforces-narrative",
+    "baltic-enlargement-especially-significant", "baltic-states-joined-nato-2004",
+    "opposing-readings-of-baltic-enlargement",
+    "munich-speech-escalated-narrative", "munich-ended-cooperative-era",
+    "munich-embedded-grievance-in-doctrine", "crimea-annexation-continues-pattern",
+    "crimea-most-direct-clash", "annexation-shifted-european-security",
+    "annexation-triggered-sanctions", "intervention-accelerated-enlargement",
+    "finland-sweden-joined-nato", "nordic-accession-seen-as-consequence",
+    "invasion-revitalised-nato", "allies-strengthened-collective-defence",
+    "eastern-push-for-integration-intensified", "ukrainian-agency-undercuts-betrayal-claims",
+    "narrative-persists",
+    "understanding-narrative-needed-for-diplomacy", "europe-fragile-unless-grievances-acknowledged",
+    "eastern-states-will-keep-seeking-security",
+]
+# Reported voices the essay gives no reference for: Moscow's accusation in the introduction,
+# Moscow's view of NATO near St Petersburg, Putin's two accusations, Eastern European fears.
+UNSOURCED_REPORTED = [
+    "us-betrayed-detente-expectations", "nato-near-russia-seen-as-encroachment",
+    "putin-accuses-us-unipolarity", "putin-accuses-us-ignoring-russian-security",
+    "eastern-fears-of-coercion-confirmed",
+]
+
+
+def test_sources_supporting_the_no_binding_agreement_claim(bundled_store):
+    # "archival research by Sarotte (2009; 2014; 2021) demonstrates ..."
+    result = run(bundled_store, "sources-supporting-claim", claim="no-binding-agreement")
+    assert cells(result, "source", "role", "year") == [
+        ("source:sarotte-2009", "is evidence for", "2009"),
+        ("source:sarotte-2014", "is evidence for", "2014"),
+        ("source:sarotte-2021", "is evidence for", "2021"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("claim", "expected"),
+    [
+        ("albright-no-commitment", {("source:schneider-2025", "supports")}),
+        ("narrative-persists-great-power-identity",
+         {("source:pushkov-1997", "supports"), ("source:lieven-1995", "supports")}),
+        ("narrative-persists-information-framing", {("source:marten-2023", "supports")}),
+        ("west-pledged-no-eastward-move", set()),  # Moscow's claim: the essay backs it with nothing
+    ],
+)
+def test_sources_supporting_other_claims(bundled_store, claim, expected):
+    result = run(bundled_store, "sources-supporting-claim", claim=claim)
+    assert set(cells(result, "source", "role")) == expected
+
+
+def test_support_and_dispute_of_the_pledge_claim(bundled_store):
+    result = run(bundled_store, "claim-support-and-dispute", claim="west-pledged-no-eastward-move")
+    assert set(cells(result, "kind", "item", "role")) == {
+        ("source", "source:sarotte-2009", "disputes"),
+        ("source", "source:sarotte-2014", "disputes"),
+        ("source", "source:sarotte-2021", "disputes"),
+        ("claim", "claim:no-binding-agreement", "disputes"),
+        ("claim", "claim:albright-no-commitment", "disputes"),
+        ("claim", "claim:betrayal-claims-disputed-by-archives", "disputes"),
+    }
+
+
+def test_support_and_dispute_of_the_no_binding_agreement_claim(bundled_store):
+    result = run(bundled_store, "claim-support-and-dispute", claim="no-binding-agreement")
+    assert set(cells(result, "kind", "item", "role")) == {
+        ("source", s, "is evidence for") for s in SARROTTE
+    } | {("claim", "claim:albright-no-commitment", "supports")}
+
+
+def test_claims_citing_sarotte_2021(bundled_store):
+    # Sarotte (2021) is cited three times: the 1989-1990 finding, the diplomatic styles, and
+    # the archival evidence against Russia's betrayal claims in 2022-2025.
+    result = run(bundled_store, "claims-citing-source", source="sarotte-2021")
+    assert set(cells(result, "claim", "role")) == {
+        ("claim:no-binding-agreement", "is evidence for"),
+        ("claim:west-pledged-no-eastward-move", "disputes"),
+        ("claim:diplomatic-styles-differ", "supports"),
+        ("claim:betrayal-claims-disputed-by-archives", "is evidence for"),
+        ("claim:russia-doubled-down-on-betrayal-claims", "disputes"),
+    }
+
+
+def test_claims_citing_the_british_government_analysis(bundled_store):
+    result = run(bundled_store, "claims-citing-source", source="britain-2015")
+    assert set(cells(result, "claim", "role")) == {
+        ("claim:ukraine-not-close-to-membership", "is evidence for"),
+        ("claim:crimea-defensive-reaction", "disputes"),
+    }
+
+
+def test_claims_attributed_to_moscow(bundled_store):
+    result = run(bundled_store, "claims-by-actor", actor="russian-government")
+    assert cells(result, "claim", "reporter", "stance") == [
+        ("claim:us-betrayed-detente-expectations", "actor:lara-westra", "stance:disputes"),
+        ("claim:west-pledged-no-eastward-move", "actor:lara-westra", "stance:disputes"),
+        ("claim:nato-near-russia-seen-as-encroachment", "actor:lara-westra", "stance:relays"),
+        ("claim:crimea-defensive-reaction", "actor:lara-westra", "stance:disputes"),
+    ]
+
+
+def test_claims_attributed_to_putin_and_albright(bundled_store):
+    putin = run(bundled_store, "claims-by-actor", actor="vladimir-putin")
+    assert set(column(putin, "claim")) == claims(
+        "putin-accuses-us-unipolarity", "putin-accuses-us-ignoring-russian-security")
+    albright = run(bundled_store, "claims-by-actor", actor="actor:madeleine-albright")
+    assert cells(albright, "claim", "stance") == [
+        ("claim:albright-no-commitment", "stance:endorses")]
+
+
+def test_reported_speech_is_never_the_authors_own_voice(bundled_store):
+    result = run(bundled_store, "reported-speech")
+    voices = set(column(result, "voice"))
+    assert "actor:lara-westra" not in voices
+    assert {"actor:russian-government", "actor:russia", "actor:vladimir-putin",
+            "actor:madeleine-albright", "actor:marten-k", "actor:tsygankov-a-p",
+            "actor:great-britain-government"} <= voices
+    assert set(column(result, "reporter")) == {"actor:lara-westra"}
+    assert len(set(column(result, "claim"))) == 16
+
+
+def test_claims_without_source(bundled_store):
+    result = run(bundled_store, "claims-without-source")
+    assert set(column(result, "claim")) == claims(*UNSOURCED_AUTHOR, *UNSOURCED_REPORTED)
+
+
+def test_the_authors_unsourced_assertions(bundled_store):
+    result = run(bundled_store, "author-unsourced-assertions")
+    assert column(result, "claim") == [f"claim:{s}" for s in UNSOURCED_AUTHOR]
+
+
+def test_unresolved_citations(bundled_store):
+    # "Madeira, Hamilton & Spohr (2019)": there is no Madeira in the reference list.
+    result = run(bundled_store, "unresolved-citations")
+    assert cells(result, "text", "section") == [("Madeira", "section:bpn-2022-2025")]
+
+
+def test_every_reference_is_cited(bundled_store):
+    assert run(bundled_store, "uncited-references").rows == []
+
+
+def test_references_ranked_by_backing(bundled_store):
+    result = run(bundled_store, "references-by-backing")
+    rows = cells(result, "source", "backs", "disputes")
+    assert len(rows) == 15
+    assert rows[0] == ("source:hamilton-2019", "5", "0")  # the essay's most used work
+    assert all(int(backs) >= 1 for _, backs, _ in rows)
+    disputing = {s: int(d) for s, _, d in rows if int(d)}
+    assert disputing == {"source:sarotte-2009": 2, "source:sarotte-2014": 2,
+                         "source:sarotte-2021": 2, "source:britain-2015": 1}
+
+
+def test_contested_claims(bundled_store):
+    result = run(bundled_store, "contested-claims")
+    assert cells(result, "claim", "backing", "disputing") == [
+        ("claim:west-pledged-no-eastward-move", "1", "6"),
+        ("claim:russia-doubled-down-on-betrayal-claims", "1", "5"),
+        ("claim:us-betrayed-detente-expectations", "1", "3"),
+        ("claim:crimea-defensive-reaction", "1", "2"),
+        ("claim:nato-near-russia-seen-as-encroachment", "1", "1"),
+        ("claim:putin-accuses-us-unipolarity", "1", "1"),
+    ]
+
+
+def test_event_timeline_in_date_order_at_the_essays_precision(bundled_store):
+    result = run(bundled_store, "event-timeline")
+    dated = []
+    for date, event in cells(result, "date", "event"):
+        if date and (date, event) not in dated:
+            dated.append((date, event))
+    assert dated == [
+        ("1990", "event:german-reunification"),
+        ("2004", "event:2004-baltic-enlargement"),
+        ("2007", "event:2007-munich-speech"),
+        ("2014", "event:2014-crimea-annexation"),
+        ("2022", "event:2022-full-scale-invasion"),
+        ("2023", "event:2023-finland-accession"),
+    ]
+    # Sweden joined "soon after": the essay gives no year, so the event has none.
+    assert ("", "event:sweden-accession") in cells(result, "date", "event")
+    baltic = {a for d, e, a in cells(result, "date", "event", "actor")
+              if e == "event:2004-baltic-enlargement"}
+    assert {"actor:estonia", "actor:latvia", "actor:lithuania", "actor:nato"} <= baltic
+
+
+def test_claims_about_finland(bundled_store):
+    result = run(bundled_store, "claims-about-actor", actor="finland")
+    assert set(column(result, "claim")) == claims(
+        "finland-sweden-joined-nato", "nordic-accession-seen-as-consequence")
+
+
+def test_claims_about_the_baltic_enlargement(bundled_store):
+    result = run(bundled_store, "claims-about-event", event="2004-baltic-enlargement")
+    assert set(column(result, "claim")) == claims(
+        "baltic-enlargement-especially-significant", "baltic-states-joined-nato-2004",
+        "russia-saw-baltic-entry-as-encirclement", "nato-near-russia-seen-as-encroachment",
+        "baltic-enlargement-defensive", "opposing-readings-of-baltic-enlargement")
+
+
+def test_claims_per_section(bundled_store):
+    result = run(bundled_store, "claims-per-section")
+    assert cells(result, "section", "claims") == [
+        ("section:bpn-introduction", "5"),
+        ("section:bpn-1989-1990", "9"),
+        ("section:bpn-agency", "7"),
+        ("section:bpn-baltic-2004", "7"),
+        ("section:bpn-munich-2007", "16"),
+        ("section:bpn-2022-2025", "10"),
+        ("section:bpn-why-it-persists", "4"),
+        ("section:bpn-conclusion", "3"),
+    ]
+
+
+def test_claims_per_type(bundled_store):
+    result = run(bundled_store, "claims-per-type")
+    assert dict(cells(result, "type", "claims")) == {
+        "ctype:interpretive": "33", "ctype:reported": "16", "ctype:factual": "9",
+        "ctype:predictive": "2", "ctype:normative": "1"}
+
+
+def test_claims_in_the_conclusion_in_text_order(bundled_store):
+    result = run(bundled_store, "claims-in-section", section="bpn-conclusion")
+    assert cells(result, "claim", "type") == [
+        ("claim:understanding-narrative-needed-for-diplomacy", "ctype:normative"),
+        ("claim:europe-fragile-unless-grievances-acknowledged", "ctype:predictive"),
+        ("claim:eastern-states-will-keep-seeking-security", "ctype:predictive"),
+    ]
+
+
+def test_why_the_narrative_persists(bundled_store):
+    result = run(bundled_store, "why-narrative-persists")
+    assert cells(result, "claim", "source") == [
+        ("claim:narrative-persists", ""),
+        ("claim:narrative-persists-domestic-legitimacy", "source:tsygankov-2012"),
+        ("claim:narrative-persists-great-power-identity", "source:lieven-1995"),
+        ("claim:narrative-persists-great-power-identity", "source:pushkov-1997"),
+        ("claim:narrative-persists-information-framing", "source:marten-2023"),
+    ]
+
+
+def test_online_references(bundled_store):
+    result = run(bundled_store, "online-references")
+    assert cells(result, "source", "link") == [
+        ("source:lieven-1995", "https://www.jstor.org/stable/40396653"),
+        ("source:marten-2023", "https://doi.org/10.1007/978-3-031-23364-7_7"),
+        ("source:pushkov-1997", "https://www.jstor.org/stable/42896937"),
+        ("source:schneider-2025", "https://doi.org/10.1007/978-3-031-90367-0_24"),
+    ]
+
+
+def test_full_provenance_of_one_claim(bundled_store):
+    result = run(bundled_store, "claim-provenance", claim="no-binding-agreement")
+    triples = {(compact(t.subject.value), compact(t.predicate.value),
+                compact(t.object.value) if isinstance(t.object, ox.NamedNode) else t.object.value)
+               for t in result.triples}
+    expected = {
+        ("claim:no-binding-agreement", "prov:wasAttributedTo", "actor:lara-westra"),
+        ("claim:no-binding-agreement", "cg:inSection", "section:bpn-1989-1990"),
+        ("claim:no-binding-agreement", "cg:anchor", "anchor:no-binding-agreement"),
+        ("anchor:no-binding-agreement-position", "oa:start", "1182"),
+        ("anchor:no-binding-agreement-position", "oa:end", "1341"),
+        ("claim:no-binding-agreement", "mp:challenges", "claim:west-pledged-no-eastward-move"),
+        ("claim:albright-no-commitment", "mp:supports", "claim:no-binding-agreement"),
+        ("citation:bpn-sarotte-2009-2014-2021-a", "cg:citationText", "Sarotte (2009; 2014; 2021)"),
+        ("actor:lara-westra", "rdfs:label", "Lara Westra"),
+    } | {("claim:no-binding-agreement", "cito:citesAsEvidence", s) for s in SARROTTE}
+    assert expected <= triples
+    subjects = {s for s, _, _ in triples}
+    assert "claim:russia-doubled-down-on-betrayal-claims" not in subjects
+
+
+def test_every_stored_query_is_tested_here():
+    import inspect
+    import sys
+
+    source = inspect.getsource(sys.modules[__name__])
+    untested = [name for name in CATALOG if f'"{name}"' not in source]
+    assert untested == []
