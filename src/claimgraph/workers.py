@@ -1,0 +1,1031 @@
+"""Query worker processes: the only place where the endpoint runs user SPARQL.
+
+pyoxigraph cannot interrupt a running query (signals do not reach it, a thread running one
+cannot be stopped) and a runaway ORDER BY can take gigabytes within seconds. So the server
+never runs a user query in its own process. It keeps a pool of persistent worker processes,
+forked once, each holding the store; every query goes to an idle worker and the server waits
+for the answer with asyncio. A worker that overruns the time limit is killed (SIGKILL) and
+replaced; a worker that dies (its memory cap, a crash) is replaced too. Meanwhile the other
+workers keep answering.
+
+The round trip is kept cheap: a request is a small ``marshal``-ed tuple (query text or stored
+query name, parameter values as strings, the negotiated formats); the worker binds, runs and
+serialises, and returns the finished response body and its media type, so the server only
+relays bytes. Frames on the socket pair are a 4-byte length and the payload.
+
+Stores:
+
+* in memory (no ``store_path``): the server process loads the bundled graphs once, before it
+  forks; every worker inherits that store copy-on-write (no load per worker). Updates are
+  applied to every worker's copy and remembered in order, so that a replacement worker replays
+  them. They live only as long as the server process.
+* on disk: each worker is a fresh interpreter (fork, then exec: RocksDB's thread pools do not
+  survive a fork) that opens the store read-only. pyoxigraph calls a read-only open beside a
+  writing process undefined behaviour, so an update stops the readers, runs in one writer
+  process (killed like any worker if it overruns: writes are all-or-nothing under SIGKILL),
+  then starts the readers again on the new snapshot. Queries wait meanwhile.
+
+Every worker runs under an address-space cap (``RLIMIT_AS``), ignores SIGINT (the server
+decides when workers stop), closes every descriptor it inherited but its socket, and gets
+SIGKILL if the server dies (``PR_SET_PDEATHSIG``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import functools
+import gc
+import json
+import marshal
+import os
+import resource
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import pyoxigraph as ox
+
+from .errors import (
+    ClaimgraphError,
+    ParameterError,
+    QueryRefused,
+    QuerySyntaxError,
+    RemoteError,
+    StoreError,
+    UnknownQueryError,
+)
+
+__all__ = [
+    "GIB",
+    "GRAPH_MEDIA",
+    "RESULT_MEDIA",
+    "Reply",
+    "WorkerPool",
+    "WorkerSpec",
+    "error_body",
+    "error_for",
+    "error_reply",
+]
+
+GIB = 1024**3
+
+#: Media type of each results format name the worker can write (SELECT/ASK).
+RESULT_MEDIA: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+
+#: Media type of each graph format name the worker can write (CONSTRUCT/DESCRIBE).
+GRAPH_MEDIA: dict[str, str] = {
+    "turtle": "text/turtle; charset=utf-8",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+
+_FRAME = struct.Struct("!I")
+_MAX_MESSAGE = 1000  # characters of an error message sent to a client
+
+# --------------------------------------------------------------------------------------------
+# Replies and the one error shape
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A finished HTTP answer: status, media type, body, and whether rows were cut."""
+
+    status: int
+    media_type: str
+    body: bytes
+    truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 400
+
+
+def error_body(status: int, code: str, message: str) -> bytes:
+    """The one JSON error shape of the endpoint and the API."""
+    message = " ".join(str(message).split())
+    if len(message) > _MAX_MESSAGE:
+        message = message[: _MAX_MESSAGE - 1] + "…"
+    doc = {"error": {"status": status, "code": code, "message": message}}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def error_reply(status: int, code: str, message: str) -> Reply:
+    return Reply(status, "application/json", error_body(status, code, message))
+
+
+#: ClaimgraphError subclasses → HTTP status and error code (first match wins).
+_ERROR_MAP: tuple[tuple[type[ClaimgraphError], int, str], ...] = (
+    (UnknownQueryError, 404, "unknown-query"),
+    (QuerySyntaxError, 400, "query-syntax"),
+    (QueryRefused, 400, "query-refused"),
+    (ParameterError, 400, "bad-parameter"),
+    (RemoteError, 502, "remote-error"),
+    (StoreError, 500, "store-error"),
+    (ClaimgraphError, 400, "bad-request"),
+)
+
+
+def error_for(exc: ClaimgraphError) -> Reply:
+    """The error reply for a library error: its message, with line and column, never a path."""
+    status, code = next((s, c) for cls, s, c in _ERROR_MAP if isinstance(exc, cls))
+    message = exc.message
+    if exc.line is not None:
+        where = f"line {exc.line}" + (f", column {exc.column}" if exc.column is not None else "")
+        message = f"{where}: {message}"
+    return error_reply(status, code, message)
+
+
+def timeout_reply(seconds: float) -> Reply:
+    return error_reply(
+        503,
+        "query-timeout",
+        f"the query did not finish within the time limit of {seconds:g} s and was stopped",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# What a worker is
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What every worker needs; fixed for the life of the server."""
+
+    store_path: str | None = None
+    max_rows: int | None = 10000
+    allow_service: tuple[str, ...] = ()
+    memory_limit: int | None = 2 * GIB
+    queries_dir: str | None = None
+
+
+class WorkerDied(Exception):
+    """The worker's end of the socket closed: it crashed, ran out of memory or was killed."""
+
+
+class WorkerStartError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------------------------
+# The worker side (runs in the forked child; blocking code)
+# --------------------------------------------------------------------------------------------
+
+
+class _FrameReader:
+    """Blocking frame reader for the worker: usually one ``recv`` per request."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = bytearray()
+
+    def _fill(self, n: int) -> bool:
+        while len(self.buffer) < n:
+            chunk = self.sock.recv(max(n - len(self.buffer), 65536))
+            if not chunk:
+                return False
+            self.buffer += chunk
+        return True
+
+    def read(self) -> bytes | None:
+        """The next frame's payload, or None once the server has closed its end."""
+        if not self._fill(_FRAME.size):
+            return None
+        (n,) = _FRAME.unpack_from(self.buffer)
+        if not self._fill(_FRAME.size + n):
+            return None
+        payload = bytes(self.buffer[_FRAME.size : _FRAME.size + n])
+        del self.buffer[: _FRAME.size + n]
+        return payload
+
+
+def _send_frame(sock: socket.socket, payload: bytes) -> None:
+    header = _FRAME.pack(len(payload))
+    if len(payload) < 65536:
+        sock.sendall(header + payload)
+    else:
+        sock.sendall(header)
+        sock.sendall(payload)
+
+
+def _reply_tuple(reply: Reply) -> tuple[int, str, bytes, bool]:
+    return (reply.status, reply.media_type, reply.body, reply.truncated)
+
+
+def _memoize_guard() -> None:
+    """In a worker only: remember which texts passed ``guard_query``.
+
+    The guard is a pure function of its arguments, and a worker sees the same texts again and
+    again (every call of a stored query). Tokenising a 1 KB query costs as much as running it,
+    so ``execute`` gets a memoized guard here; refusals are not cached (they raise).
+    """
+    from . import queries, safety
+
+    if not hasattr(queries.guard_query, "cache_info"):
+        queries.guard_query = functools.lru_cache(maxsize=256)(safety.guard_query)  # type: ignore[assignment]
+
+
+class _WorkerState:
+    """The child's store and settings, and the handlers for each request kind."""
+
+    def __init__(self, spec: WorkerSpec, store: ox.Store) -> None:
+        from .queries import load_catalog
+
+        _memoize_guard()
+        self.spec = spec
+        self.store = store
+        self.catalog = load_catalog(spec.queries_dir)
+        self.retire = False
+
+    def handle(self, request: tuple[Any, ...]) -> Reply:
+        kind = request[0]
+        try:
+            if kind == "query":
+                return self._query(*request[1:])
+            if kind == "stored":
+                return self._stored(*request[1:])
+            if kind == "update":
+                return self._update(request[1])
+            if kind == "exit":
+                if hasattr(self.store, "flush"):
+                    self.store.flush()
+                self.retire = True
+                return Reply(204, "text/plain", b"")
+            return error_reply(500, "internal-error", f"unknown worker request {kind!r}")
+        except ClaimgraphError as e:
+            return error_for(e)
+        except OSError:
+            # pyoxigraph raises OSError when a SERVICE or LOAD request fails; its message can
+            # carry the remote server's body, which is never passed on.
+            return error_reply(
+                502, "remote-error", "a remote SERVICE or LOAD request failed (details withheld)"
+            )
+        except MemoryError:
+            self.retire = True
+            return error_reply(503, "worker-failed", "the query ran out of memory")
+        except Exception as e:  # a bug, or a pyoxigraph error we do not know: no details out
+            print(f"claimgraph worker: {type(e).__name__}: {e}", file=sys.stderr)
+            self.retire = True
+            return error_reply(500, "internal-error", "the query failed unexpectedly")
+
+    def _render(self, result: Any, rfmt: str | None, gfmt: str | None) -> Reply:
+        from . import render
+
+        if result.form in ("SELECT", "ASK"):
+            if rfmt is None:
+                return _not_acceptable(result.form)
+            writers: dict[str, Callable[[Any], bytes]] = {
+                "json": render.results_json,
+                "xml": render.results_xml,
+                "csv": render.results_csv,
+                "tsv": render.results_tsv,
+            }
+            body = writers[rfmt](result)
+            return Reply(200, RESULT_MEDIA[rfmt], body, result.truncated)
+        if gfmt is None:
+            return _not_acceptable(result.form)
+        body = render.serialize_triples(result.triples, gfmt)
+        return Reply(200, GRAPH_MEDIA[gfmt], body, result.truncated)
+
+    def _query(
+        self,
+        text: str,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+        rfmt: str | None,
+        gfmt: str | None,
+    ) -> Reply:
+        from .queries import execute
+
+        result = execute(
+            self.store,
+            text,
+            allow_service=self.spec.allow_service,
+            max_rows=self.spec.max_rows,
+            default_graph=_nodes(default_graph),
+            named_graphs=_nodes(named_graphs),
+        )
+        return self._render(result, rfmt, gfmt)
+
+    def _stored(
+        self, name: str, values: dict[str, str], rfmt: str | None, gfmt: str | None
+    ) -> Reply:
+        from .queries import bind_parameters, drop_parameter_columns, execute
+
+        query = self.catalog.get_query(name)
+        subs = bind_parameters(query, values, self.store)
+        result = execute(
+            self.store, query.text, substitutions=subs, max_rows=self.spec.max_rows, source=name
+        )
+        return self._render(drop_parameter_columns(result, query), rfmt, gfmt)
+
+    def _update(self, text: str) -> Reply:
+        apply_update(self.store, text, self.spec.allow_service)
+        if hasattr(self.store, "flush") and self.spec.store_path is not None:
+            self.store.flush()
+        return Reply(204, "text/plain", b"")
+
+
+def apply_update(store: ox.Store, text: str, allow_service: tuple[str, ...]) -> None:
+    """Run a SPARQL update (guarded like a query); raise QuerySyntaxError / QueryRefused."""
+    from .namespaces import PREFIXES
+    from .queries import _query_error_position
+    from .safety import guard_query
+
+    guard_query(text, allow_service=allow_service)
+    try:
+        store.update(text, prefixes=PREFIXES)
+    except SyntaxError as e:
+        line, col, msg = _query_error_position(e)
+        raise QuerySyntaxError(msg, path="update", line=line, column=col) from None
+    except RuntimeError as e:
+        raise QuerySyntaxError(f"update cannot run: {e}", path="update") from None
+
+
+def _not_acceptable(form: str) -> Reply:
+    kinds = "SPARQL results" if form in ("SELECT", "ASK") else "RDF graph"
+    return error_reply(
+        406,
+        "not-acceptable",
+        f"a {form} result is sent as {kinds}, which the Accept header refuses",
+    )
+
+
+def _nodes(iris: list[str] | None) -> list[ox.NamedNode] | None:
+    return None if iris is None else [ox.NamedNode(g) for g in iris]
+
+
+def _child_setup(keep_fd: int, memory_limit: int | None) -> None:
+    """First thing after fork: own signals, no inherited descriptors, resource caps."""
+    # Objects inherited from the server are never collected here: a collected socket object
+    # would close a descriptor number that the store may be using by then.
+    gc.freeze()
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGPIPE):
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group; the server decides
+    _die_with_parent()
+    # The server's listening socket, its client connections and the other workers' sockets must
+    # not stay open here (a client would never see its connection close).
+    os.closerange(3, keep_fd)
+    os.closerange(keep_fd + 1, 1 << 16)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if memory_limit:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this worker when the server dies, even in the middle of a query."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _child_main(
+    sock: socket.socket,
+    spec: WorkerSpec,
+    template: ox.Store | None,
+    replay: tuple[str, ...],
+    write: bool,
+) -> None:
+    try:
+        if spec.store_path is None:
+            assert template is not None
+            store = template
+            for text in replay:
+                apply_update(store, text, spec.allow_service)
+        else:
+            from .store import open_store
+
+            store = open_store(spec.store_path, write=write)
+        state = _WorkerState(spec, store)
+    except ClaimgraphError as e:
+        _send_frame(sock, marshal.dumps(_reply_tuple(error_for(e))))
+        return
+    except Exception as e:
+        reply = error_reply(500, "worker-start", f"{type(e).__name__}: {e}")
+        _send_frame(sock, marshal.dumps(_reply_tuple(reply)))
+        return
+    del store  # the state holds the only reference, so that "exit" closes the store
+    _send_frame(sock, marshal.dumps((0, "ready", b"", False)))
+    reader = _FrameReader(sock)
+    while True:
+        payload = reader.read()
+        if payload is None:
+            return
+        reply = state.handle(marshal.loads(payload))
+        _send_frame(sock, marshal.dumps(_reply_tuple(reply)))
+        if state.retire:
+            del state  # drops the store: an on-disk store closes cleanly
+            return
+
+
+def _fork_worker(
+    spec: WorkerSpec, template: ox.Store | None, replay: tuple[str, ...], write: bool
+) -> tuple[int, socket.socket]:
+    parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child never returns into the server's code
+        code = 0
+        try:
+            parent_sock.close()
+            _child_setup(child_sock.fileno(), spec.memory_limit)
+            if spec.store_path is None:
+                _child_main(child_sock, spec, template, replay, write)
+            else:
+                _exec_worker(child_sock, spec, write)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    child_sock.close()
+    return pid, parent_sock
+
+
+#: Where the claimgraph package lives, so that an exec'd worker imports this very copy.
+_PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+_EXEC_CODE = (
+    "import json, sys; a = json.loads(sys.argv[1]); sys.path.insert(0, a['path']); "
+    "from claimgraph.workers import _exec_main; _exec_main(a)"
+)
+
+
+def _exec_worker(sock: socket.socket, spec: WorkerSpec, write: bool) -> None:
+    """On-disk stores: replace the forked child with a fresh interpreter.
+
+    RocksDB keeps global thread pools; a forked copy of a process that has ever opened an
+    on-disk store has their state but not their threads, and its flushes wait forever. A fresh
+    interpreter has neither. (The server process itself never opens the store.) The socket,
+    the memory cap and the parent-death signal survive the exec.
+    """
+    os.set_inheritable(sock.fileno(), True)
+    args = {"fd": sock.fileno(), "write": write, "path": _PACKAGE_PARENT, "spec": asdict(spec)}
+    os.execv(sys.executable, [sys.executable, "-c", _EXEC_CODE, json.dumps(args)])
+
+
+def _exec_main(args: dict[str, Any]) -> None:
+    """The exec'd worker's entry point."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    code = 0
+    try:
+        sock = socket.socket(fileno=int(args["fd"]))
+        fields = dict(args["spec"])
+        fields["allow_service"] = tuple(fields["allow_service"])
+        _child_main(sock, WorkerSpec(**fields), None, (), bool(args["write"]))
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+# --------------------------------------------------------------------------------------------
+# The server side
+# --------------------------------------------------------------------------------------------
+
+
+class _Connection(asyncio.Protocol):
+    """The server's end of one worker's socket: frames in, frames out."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.frames: collections.deque[bytes] = collections.deque()
+        self.waiter: asyncio.Future[bytes] | None = None
+        self.closed = False
+        self.on_lost: Callable[[], None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buffer
+        buf += data
+        while len(buf) >= 4:
+            (n,) = _FRAME.unpack_from(buf)
+            if len(buf) < 4 + n:
+                break
+            frame = bytes(buf[4 : 4 + n])
+            del buf[: 4 + n]
+            if self.waiter is not None and not self.waiter.done():
+                self.waiter.set_result(frame)
+                self.waiter = None
+            else:
+                self.frames.append(frame)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(WorkerDied())
+        self.waiter = None
+        if self.on_lost is not None:
+            self.on_lost()
+
+    def send(self, payload: bytes) -> None:
+        if self.closed or self.transport is None:
+            raise WorkerDied()
+        self.transport.write(_FRAME.pack(len(payload)) + payload)
+
+    def expect(self) -> asyncio.Future[bytes]:
+        """A future for the next frame (a plain future: no task per request)."""
+        fut: asyncio.Future[bytes] = self.loop.create_future()
+        if self.frames:
+            fut.set_result(self.frames.popleft())
+        elif self.closed:
+            fut.set_exception(WorkerDied())
+        else:
+            self.waiter = fut
+        return fut
+
+    async def receive(self) -> bytes:
+        return await self.expect()
+
+
+class _Worker:
+    def __init__(self, pid: int, conn: _Connection, write: bool) -> None:
+        self.pid = pid
+        self.conn = conn
+        self.write = write
+        self.busy = False
+        self.retired = False
+
+
+def _give_up(waiter: asyncio.Future[_Worker | None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+def _expire(fut: asyncio.Future[bytes]) -> None:
+    if not fut.done():
+        fut.set_exception(TimeoutError())
+
+
+def _decode(frame: bytes) -> Reply:
+    status, media, body, truncated = marshal.loads(frame)
+    return Reply(status, media, body, truncated)
+
+
+class WorkerPool:
+    """A fixed number of persistent worker processes; ``run`` sends one request to one.
+
+    Call :meth:`prepare` before any event loop runs (it loads the in-memory store, or checks
+    the on-disk one), then ``await start()`` inside the loop that will serve, and
+    ``await close()`` at the end.
+    """
+
+    def __init__(
+        self,
+        spec: WorkerSpec,
+        *,
+        size: int = 2,
+        timeout: float = 10.0,
+        start_timeout: float = 60.0,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        if size < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        self.spec = spec
+        self.size = size
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self._log = log or (lambda msg: print(f"claimgraph serve: {msg}", file=sys.stderr))
+        self._template: ox.Store | None = None
+        self._updates: list[str] = []
+        self._prepared = False
+        self._idle: collections.deque[_Worker] = collections.deque()
+        self._waiters: collections.deque[asyncio.Future[_Worker | None]] = collections.deque()
+        self._started = False
+        self._workers: set[_Worker] = set()
+        self._pids: set[int] = set()  # forked and not yet killed
+        self._killed: set[int] = set()  # killed and not yet reaped
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._update_lock: asyncio.Lock | None = None
+        self._closing = False
+        self.replaced = 0  # workers killed or lost and replaced (for tests)
+
+    # ---- life cycle ------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Load the template store (in memory) or check/create the on-disk store.
+
+        Raises a :class:`ClaimgraphError` for bad data or a store that cannot be opened, so
+        that ``claimgraph serve`` fails with one line before it listens.
+        """
+        if self._prepared:
+            return
+        from .queries import load_catalog
+
+        load_catalog(self.spec.queries_dir)  # the workers inherit the parsed catalog
+        if self.spec.store_path is None:
+            from .store import open_store
+
+            self._template = open_store(None)
+        else:
+            _check_disk_store(self.spec.store_path)
+        self._prepared = True
+
+    async def start(self) -> None:
+        self.prepare()
+        self._idle.clear()
+        self._waiters.clear()
+        self._started = True
+        self._update_lock = asyncio.Lock()
+        self._closing = False
+        workers = await asyncio.gather(
+            *(self._spawn() for _ in range(self.size)), return_exceptions=True
+        )
+        failed = [w for w in workers if isinstance(w, BaseException)]
+        started = [w for w in workers if isinstance(w, _Worker)]
+        if failed:
+            for w in started:
+                self._kill(w)
+            raise StoreError(f"query workers did not start: {failed[0]}")
+        for w in started:
+            self._put_idle(w)
+
+    async def close(self) -> None:
+        """Kill every worker and wait until each process is gone."""
+        self._closing = True
+        for task in list(self._tasks):
+            task.cancel()
+        for w in list(self._workers):
+            self._kill(w).cancel()
+        every = set(self._pids) | set(self._killed)  # including workers still starting
+        for pid in every:
+            _hard_kill(pid)
+        for pid in every:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self._pids.clear()
+        self._killed.clear()
+
+    @property
+    def alive(self) -> int:
+        return sum(1 for w in self._workers if not w.retired)
+
+    # ---- spawning, killing ------------------------------------------------------------------
+
+    async def _spawn(self, *, write: bool = False) -> _Worker:
+        loop = asyncio.get_running_loop()
+        pid, sock = _fork_worker(self.spec, self._template, tuple(self._updates), write)
+        self._pids.add(pid)
+        try:
+            _, conn = await loop.create_unix_connection(_Connection, sock=sock)
+        except BaseException:
+            sock.close()
+            _hard_kill(pid)
+            self._pids.discard(pid)
+            self._killed.add(pid)
+            self._background(self._reap(pid))
+            raise
+        worker = _Worker(pid, conn, write)
+        self._workers.add(worker)
+        try:
+            frame = await asyncio.wait_for(conn.receive(), self.start_timeout)
+        except (TimeoutError, WorkerDied):
+            self._kill(worker)
+            raise WorkerStartError("a worker did not start in time or died starting") from None
+        status, media, body, _ = marshal.loads(frame)
+        if status != 0:
+            self._kill(worker)
+            message = json.loads(body)["error"]["message"] if body else media
+            raise WorkerStartError(message)
+        conn.on_lost = lambda: self._lost(worker)
+        return worker
+
+    def _kill(self, worker: _Worker) -> asyncio.Task[None]:
+        """SIGKILL a worker; the returned task ends once the process is gone."""
+        worker.retired = True
+        worker.conn.on_lost = None
+        _hard_kill(worker.pid)
+        if worker.conn.transport is not None:
+            worker.conn.transport.close()
+        self._workers.discard(worker)
+        self._pids.discard(worker.pid)
+        self._killed.add(worker.pid)
+        return self._background(self._reap(worker.pid))
+
+    def _lost(self, worker: _Worker) -> None:
+        """A worker's socket closed while it sat idle (it retired or died)."""
+        if not worker.retired and not worker.busy:
+            self._replace(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        if worker.retired and worker not in self._workers:
+            return
+        self._kill(worker)
+        self.replaced += 1
+        if not self._closing and not worker.write:
+            self._background(self._respawn())
+
+    async def _respawn(self) -> None:
+        delay = 0.1
+        while not self._closing:
+            try:
+                worker = await self._spawn()
+            except (WorkerStartError, OSError) as e:
+                self._log(f"a replacement query worker failed to start ({e}); retrying")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            self._put_idle(worker)
+            return
+
+    def _background(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _wait_exit(self, pid: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if done:
+                return
+            await asyncio.sleep(0.005)
+
+    async def _reap(self, pid: int) -> None:
+        try:
+            while True:
+                try:
+                    done, _ = os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    return
+                if done:
+                    return
+                await asyncio.sleep(0.005)
+        finally:
+            self._killed.discard(pid)
+
+    # ---- running requests --------------------------------------------------------------------
+
+    @property
+    def idle(self) -> int:
+        """Workers ready for a request now."""
+        return len(self._idle)
+
+    def _put_idle(self, worker: _Worker) -> None:
+        """Hand the worker to the longest-waiting request, or keep it idle."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    async def _acquire(self, deadline: float) -> _Worker | None:
+        """An idle worker, waiting (first come, first served) until ``deadline`` at most."""
+        assert self._started, "the worker pool is not started"
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._idle:  # the common case: no future, no timer
+                worker = self._idle.popleft()
+            else:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                waiter: asyncio.Future[_Worker | None] = loop.create_future()
+                self._waiters.append(waiter)
+                timer = loop.call_later(remaining, _give_up, waiter)
+                try:
+                    got = await waiter
+                except asyncio.CancelledError:
+                    # handed a worker just as the request was cancelled: pass it on
+                    handed = waiter.result() if waiter.done() and not waiter.cancelled() else None
+                    if handed is not None:
+                        self._put_idle(handed)
+                    raise
+                finally:
+                    timer.cancel()
+                if got is None:
+                    return None
+                worker = got
+            if worker.retired:
+                continue
+            if worker.conn.closed:
+                self._replace(worker)
+                continue
+            worker.busy = True
+            return worker
+
+    def _release(self, worker: _Worker) -> None:
+        worker.busy = False
+        if worker.retired:
+            return
+        if worker.conn.closed:
+            self._replace(worker)
+            return
+        self._put_idle(worker)
+
+    async def _call(self, worker: _Worker, request: tuple[Any, ...], timeout: float) -> Reply:
+        """Send one request to a worker we hold and wait for its reply, at most ``timeout``.
+
+        On timeout or death the worker is killed and replaced; on success the caller keeps it.
+        """
+        fut = worker.conn.expect()
+        timer = asyncio.get_running_loop().call_later(timeout, _expire, fut)
+        try:
+            worker.conn.send(marshal.dumps(request))
+            frame = await fut
+        except TimeoutError:
+            self._replace(worker)
+            return timeout_reply(timeout)
+        except WorkerDied:
+            self._replace(worker)
+            return error_reply(
+                503,
+                "worker-failed",
+                "the query stopped its worker (memory limit or crash); try a smaller query",
+            )
+        except asyncio.CancelledError:
+            # The client went away: let the worker finish within its time, or kill it.
+            self._background(self._drain(worker, timeout))
+            raise
+        finally:
+            timer.cancel()
+        return _decode(frame)
+
+    async def _drain(self, worker: _Worker, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(worker.conn.receive(), timeout)
+        except (TimeoutError, WorkerDied):
+            self._replace(worker)
+            return
+        self._release(worker)
+
+    async def run(self, request: tuple[Any, ...]) -> Reply:
+        """Run one query request on an idle worker, within the time limit."""
+        worker = await self._acquire(time.monotonic() + self.timeout)
+        if worker is None:
+            return _busy_reply(self.timeout)
+        reply = await self._call(worker, request, self.timeout)
+        if not worker.retired:
+            self._release(worker)
+        return reply
+
+    async def run_on_all(self, request: tuple[Any, ...]) -> list[Reply]:
+        """Run the same request on every worker at once (holding them all), for tests."""
+        workers = await self._acquire_all()
+        if workers is None:
+            return [_busy_reply(self.timeout)]
+        try:
+            return await self._call_all(workers, request)
+        finally:
+            for w in workers:
+                if not w.retired:
+                    self._release(w)
+
+    async def _acquire_all(self) -> list[_Worker] | None:
+        deadline = time.monotonic() + self.timeout
+        held: list[_Worker] = []
+        for _ in range(self.size):
+            worker = await self._acquire(deadline)
+            if worker is None:
+                for w in held:
+                    self._release(w)
+                return None
+            held.append(worker)
+        return held
+
+    async def _call_all(self, workers: list[_Worker], request: tuple[Any, ...]) -> list[Reply]:
+        return list(
+            await asyncio.gather(*(self._call(w, request, self.timeout) for w in workers))
+        )
+
+    async def update(self, text: str) -> Reply:
+        """Apply a SPARQL update to the store, every worker seeing it once it returns."""
+        assert self._update_lock is not None, "the worker pool is not started"
+        async with self._update_lock:
+            if self.spec.store_path is None:
+                return await self._update_in_memory(text)
+            return await self._update_on_disk(text)
+
+    async def _update_in_memory(self, text: str) -> Reply:
+        workers = await self._acquire_all()
+        if workers is None:
+            return _busy_reply(self.timeout)
+        try:
+            replies = await self._call_all(workers, ("update", text))
+            if all(r.ok for r in replies):
+                self._updates.append(text)
+                return replies[0]
+            # Some copies took the update and some did not: start those again from the
+            # template and the updates so far, so that every worker has the same data.
+            for w, r in zip(workers, replies, strict=True):
+                if r.ok and not w.retired:
+                    self._replace(w)
+            return next(r for r in replies if not r.ok)
+        finally:
+            for w in workers:
+                if not w.retired:
+                    self._release(w)
+
+    async def _update_on_disk(self, text: str) -> Reply:
+        readers = await self._acquire_all()
+        if readers is None:
+            return _busy_reply(self.timeout)
+        # Readers must be gone while the writer writes (a read-only open beside a writer is
+        # undefined behaviour in pyoxigraph).
+        await asyncio.gather(*(self._kill(w) for w in readers))
+        try:
+            writer = await self._spawn(write=True)
+        except WorkerStartError as e:
+            reply = error_reply(503, "store-busy", f"the store cannot be opened for writing: {e}")
+        else:
+            reply = await self._call(writer, ("update", text), self.timeout)
+            if not writer.retired:
+                # A clean close: the writer flushes, answers, drops the store and exits.
+                await self._call(writer, ("exit",), self.start_timeout)
+                await self._wait_exit(writer.pid, self.start_timeout)
+            await self._kill(writer)
+        started = await asyncio.gather(
+            *(self._spawn() for _ in range(len(readers))), return_exceptions=True
+        )
+        for w in started:
+            if isinstance(w, _Worker):
+                self._put_idle(w)
+            else:
+                self._background(self._respawn())
+        return reply
+
+
+def _busy_reply(seconds: float) -> Reply:
+    return error_reply(
+        503,
+        "server-busy",
+        f"every query worker stayed busy for {seconds:g} s; try again later",
+    )
+
+
+def _hard_kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _check_disk_store(path: str, timeout: float = 300.0) -> None:
+    """Open (or create) the on-disk store in a short-lived fresh process, never in this one.
+
+    RocksDB starts threads, and this process forks its workers.
+    """
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from claimgraph.workers import _check_main; _check_main(sys.argv[2])"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, _PACKAGE_PARENT, path],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise StoreError("opening the store took too long", path=path) from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise StoreError(lines[-1] if lines else "cannot open the store")
+
+
+def _check_main(path: str) -> None:
+    """In the check process: open the store (creating it if new); one line on stderr if not."""
+    from .store import open_store
+
+    try:
+        open_store(path)
+    except ClaimgraphError as e:
+        print(str(e), file=sys.stderr)
+        sys.exit(2)
