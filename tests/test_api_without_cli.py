@@ -22,7 +22,10 @@ def test_run_stored_query_as_a_library(bundled_store):
     assert result.form == "SELECT"
     assert result.variables == ["source", "role", "year", "title", "link"]
     assert {row[0].value.rsplit("/", 1)[1] for row in result.rows} == {
-        "sarotte-2009", "sarotte-2014", "sarotte-2021"}
+        "sarotte-2009",
+        "sarotte-2014",
+        "sarotte-2021",
+    }
 
 
 def test_run_query_renders_bytes(bundled_store):

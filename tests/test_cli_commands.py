@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -28,7 +27,7 @@ def one_error_line(result, code: int) -> str:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("claimgraph: error: ")
-    return lines[0][len("claimgraph: error: "):]
+    return lines[0][len("claimgraph: error: ") :]
 
 
 # ---- queries --------------------------------------------------------------------------------
@@ -48,24 +47,39 @@ def test_queries_as_json(runner):
     result = run(runner, "queries", "--format", "json")
     listed = json.loads(result.stdout)
     first = {q["name"]: q for q in listed}["sources-supporting-claim"]
-    assert first["params"] == [{
-        "name": "claim", "type": "iri", "class": "cg:Claim", "default": "no-binding-agreement",
-        "required": False, "description": "IRI of a cg:Claim"}]
+    assert first["params"] == [
+        {
+            "name": "claim",
+            "type": "iri",
+            "class": "cg:Claim",
+            "default": "no-binding-agreement",
+            "required": False,
+            "description": "IRI of a cg:Claim",
+        }
+    ]
 
 
 # ---- query ----------------------------------------------------------------------------------
 
 
 def test_main_query_matches_golden_file(runner):
-    result = run(runner, "query", "sources-supporting-claim", "--param", "claim=no-binding-agreement")
+    result = run(
+        runner, "query", "sources-supporting-claim", "--param", "claim=no-binding-agreement"
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     expected = (EXPECTED / "sources-supporting-claim.txt").read_text(encoding="utf-8")
     assert result.stdout == expected
 
 
-@pytest.mark.parametrize("value", ["no-binding-agreement", "claim:no-binding-agreement",
-                                   "https://w3id.org/claimgraph/id/claim/no-binding-agreement"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "no-binding-agreement",
+        "claim:no-binding-agreement",
+        "https://w3id.org/claimgraph/id/claim/no-binding-agreement",
+    ],
+)
 def test_parameter_forms_give_the_same_answer(runner, value):
     result = run(runner, "query", "sources-supporting-claim", "-p", f"claim={value}")
     assert result.stdout == (EXPECTED / "sources-supporting-claim.txt").read_text(encoding="utf-8")
@@ -91,7 +105,9 @@ def test_adhoc_sparql_ask_and_construct(runner):
     ask = run(runner, "query", "--sparql", "ASK { claim:no-binding-agreement a cg:Claim }")
     assert (ask.exit_code, ask.stdout) == (0, "true\n")
     construct = run(
-        runner, "query", "--sparql",
+        runner,
+        "query",
+        "--sparql",
         "CONSTRUCT { claim:no-binding-agreement a cg:Claim } WHERE {}",
     )
     assert construct.stdout == (
@@ -120,13 +136,13 @@ def test_unknown_query_is_exit_2_with_did_you_mean(runner):
 
 def test_unknown_parameter(runner):
     message = one_error_line(run(runner, "query", "sources-supporting-claim", "-p", "clam=x"), 2)
-    assert message.startswith("query 'sources-supporting-claim' has no parameter 'clam'; "
-                              "did you mean 'claim'?")
+    assert message.startswith(
+        "query 'sources-supporting-claim' has no parameter 'clam'; did you mean 'claim'?"
+    )
 
 
 def test_ill_typed_parameter(runner):
-    message = one_error_line(
-        run(runner, "query", "sources-supporting-claim", "-p", "claim=a b"), 2)
+    message = one_error_line(run(runner, "query", "sources-supporting-claim", "-p", "claim=a b"), 2)
     assert message == "parameter 'claim': 'a b' is not an IRI or a slug"
 
 
@@ -166,12 +182,19 @@ def test_unknown_command_is_one_line(runner):
 def test_load_into_disk_store_and_query_it(runner, tmp_path, disk_store):
     path = tmp_path / "names.ttl"
     path.write_text(GOOD, encoding="utf-8")
-    result = run(runner, "load", str(path), "--graph", "http://example.org/g",
-                 "--store", str(disk_store))
+    result = run(
+        runner, "load", str(path), "--graph", "http://example.org/g", "--store", str(disk_store)
+    )
     assert result.exit_code == 0
     assert result.stderr == f"loaded 2 quads from {path}\n"
-    asked = run(runner, "query", "--store", str(disk_store), "--sparql",
-                "ASK { GRAPH <http://example.org/g> { ?s ?p \"beta\" } }")
+    asked = run(
+        runner,
+        "query",
+        "--store",
+        str(disk_store),
+        "--sparql",
+        'ASK { GRAPH <http://example.org/g> { ?s ?p "beta" } }',
+    )
     assert asked.stdout == "true\n"
 
 
@@ -182,14 +205,16 @@ def test_load_syntax_error_is_file_line_column_and_store_unchanged(runner, tmp_p
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     before = run(runner, "query", "--store", str(disk_store), "--sparql", count).stdout
     message = one_error_line(
-        run(runner, "load", str(good), str(bad), "--store", str(disk_store)), 2)
+        run(runner, "load", str(good), str(bad), "--store", str(disk_store)), 2
+    )
     assert message.startswith(f"{bad}:3:14: ")
     assert run(runner, "query", "--store", str(disk_store), "--sparql", count).stdout == before
 
 
 def test_load_missing_file(runner, tmp_path, disk_store):
-    message = one_error_line(run(runner, "load", str(tmp_path / "x.ttl"), "--store",
-                                 str(disk_store)), 2)
+    message = one_error_line(
+        run(runner, "load", str(tmp_path / "x.ttl"), "--store", str(disk_store)), 2
+    )
     assert message == f"{tmp_path / 'x.ttl'}: no such file"
 
 
@@ -225,8 +250,9 @@ def test_validate_broken_file_exits_1_with_report(runner, tmp_path):
 
 
 def test_validate_json_and_turtle(runner, tmp_path):
-    doc = json.loads(run(runner, "validate", "--data", str(DATA / "mini-graph.ttl"),
-                         "--format", "json").stdout)
+    doc = json.loads(
+        run(runner, "validate", "--data", str(DATA / "mini-graph.ttl"), "--format", "json").stdout
+    )
     assert doc == {"conforms": True, "violations": 0, "warnings": 0, "results": []}
     ttl = run(runner, "validate", "--data", str(DATA / "mini-graph.ttl"), "--format", "turtle")
     assert "sh:conforms true" in ttl.stdout
@@ -294,5 +320,3 @@ def test_help_lists_all_commands(runner):
     out = run(runner, "--help").stdout
     for command in ("queries", "query", "load", "validate", "export", "show"):
         assert f"  {command} " in out
-
-

@@ -97,10 +97,13 @@ def test_claim_labels_are_paraphrases_not_copies(bundled_store, essay_text):
 def test_sections_tile_the_body_in_order(bundled_store, essay_text, section_order):
     from claimgraph.queries import execute
 
-    rows = execute(bundled_store, """
+    rows = execute(
+        bundled_store,
+        """
         SELECT ?order ?start ?end WHERE {
           ?s a cg:Section ; cg:order ?order ; cg:anchor/oa:hasSelector ?p .
-          ?p oa:start ?start ; oa:end ?end } ORDER BY ?order""").rows
+          ?p oa:start ?start ; oa:end ?end } ORDER BY ?order""",
+    ).rows
     spans = [(int(r[0].value), int(r[1].value), int(r[2].value)) for r in rows]
     assert [s[0] for s in spans] == list(range(1, 9))
     order, start, end = spans[section_order - 1]

@@ -18,20 +18,29 @@ def _first_block() -> list[str]:
 
 
 def _claimgraph_invocations() -> list[list[str]]:
+    """Every `claimgraph …` command line inside the README's code blocks."""
     calls = []
-    for line in README.splitlines():
-        line = line.strip().lstrip("$ ")
-        for part in re.split(r"&&|\|", line):
-            words = shlex.split(part.strip(), comments=True) if part.strip() else []
-            if words and words[0].endswith("claimgraph") and len(words) > 1:
-                calls.append(words[1:])
+    blocks = README.split("```")[1::2]
+    for block in blocks:
+        for line in block.splitlines():
+            line = line.strip().removeprefix("$ ")
+            if "claimgraph " not in line:
+                continue
+            for part in re.split(r"&&|\|", line):
+                words = shlex.split(part.strip(), comments=True) if part.strip() else []
+                if words and words[0] == "python":
+                    words = words[2:]  # python -m claimgraph …
+                if words and words[0].endswith("claimgraph") and len(words) > 1:
+                    calls.append(words[1:])
     return calls
 
 
 def test_first_lines_install_and_run_main_query_then_tests():
     first, second = _first_block()[:2]
     assert "pip install ." in first
-    assert first.endswith("claimgraph query sources-supporting-claim --param claim=no-binding-agreement")
+    assert first.endswith(
+        "claimgraph query sources-supporting-claim --param claim=no-binding-agreement"
+    )
     assert "pip install -e '.[test]'" in second and second.endswith("pytest")
 
 

@@ -44,31 +44,47 @@ def claims(*slugs: str) -> set[str]:
 
 # Claims for which the essay gives no reference, in text order of the sentences.
 UNSOURCED_AUTHOR = [
-    "expansion-debate-central-narrative", "broken-promises-narrative-named",
+    "expansion-debate-central-narrative",
+    "broken-promises-narrative-named",
     "narrative-shapes-russian-worldview",
-    "grievance-rooted-in-german-reunification", "western-soviet-talks-on-unified-germany",
-    "diplomatic-differences-bred-mistrust", "us-exploitation-of-soviet-collapse-contested",
-    "aspirant-agency-neglected", "soviet-rule-left-cee-insecure",
-    "nato-admits-members-on-request-by-consensus", "enlargement-reflected-autonomy",
+    "grievance-rooted-in-german-reunification",
+    "western-soviet-talks-on-unified-germany",
+    "diplomatic-differences-bred-mistrust",
+    "us-exploitation-of-soviet-collapse-contested",
+    "aspirant-agency-neglected",
+    "soviet-rule-left-cee-insecure",
+    "nato-admits-members-on-request-by-consensus",
+    "enlargement-reflected-autonomy",
     "ignoring-agency-reinforces-narrative",
-    "baltic-enlargement-especially-significant", "baltic-states-joined-nato-2004",
+    "baltic-enlargement-especially-significant",
+    "baltic-states-joined-nato-2004",
     "opposing-readings-of-baltic-enlargement",
-    "munich-speech-escalated-narrative", "munich-ended-cooperative-era",
-    "munich-embedded-grievance-in-doctrine", "crimea-annexation-continues-pattern",
-    "crimea-most-direct-clash", "annexation-shifted-european-security",
-    "annexation-triggered-sanctions", "intervention-accelerated-enlargement",
-    "finland-sweden-joined-nato", "nordic-accession-seen-as-consequence",
-    "invasion-revitalised-nato", "allies-strengthened-collective-defence",
-    "eastern-push-for-integration-intensified", "ukrainian-agency-undercuts-betrayal-claims",
+    "munich-speech-escalated-narrative",
+    "munich-ended-cooperative-era",
+    "munich-embedded-grievance-in-doctrine",
+    "crimea-annexation-continues-pattern",
+    "crimea-most-direct-clash",
+    "annexation-shifted-european-security",
+    "annexation-triggered-sanctions",
+    "intervention-accelerated-enlargement",
+    "finland-sweden-joined-nato",
+    "nordic-accession-seen-as-consequence",
+    "invasion-revitalised-nato",
+    "allies-strengthened-collective-defence",
+    "eastern-push-for-integration-intensified",
+    "ukrainian-agency-undercuts-betrayal-claims",
     "narrative-persists",
-    "understanding-narrative-needed-for-diplomacy", "europe-fragile-unless-grievances-acknowledged",
+    "understanding-narrative-needed-for-diplomacy",
+    "europe-fragile-unless-grievances-acknowledged",
     "eastern-states-will-keep-seeking-security",
 ]
 # Reported voices the essay gives no reference for: Moscow's accusation in the introduction,
 # Moscow's view of NATO near St Petersburg, Putin's two accusations, Eastern European fears.
 UNSOURCED_REPORTED = [
-    "us-betrayed-detente-expectations", "nato-near-russia-seen-as-encroachment",
-    "putin-accuses-us-unipolarity", "putin-accuses-us-ignoring-russian-security",
+    "us-betrayed-detente-expectations",
+    "nato-near-russia-seen-as-encroachment",
+    "putin-accuses-us-unipolarity",
+    "putin-accuses-us-ignoring-russian-security",
     "eastern-fears-of-coercion-confirmed",
 ]
 
@@ -87,8 +103,10 @@ def test_sources_supporting_the_no_binding_agreement_claim(bundled_store):
     ("claim", "expected"),
     [
         ("albright-no-commitment", {("source:schneider-2025", "supports")}),
-        ("narrative-persists-great-power-identity",
-         {("source:pushkov-1997", "supports"), ("source:lieven-1995", "supports")}),
+        (
+            "narrative-persists-great-power-identity",
+            {("source:pushkov-1997", "supports"), ("source:lieven-1995", "supports")},
+        ),
         ("narrative-persists-information-framing", {("source:marten-2023", "supports")}),
         ("west-pledged-no-eastward-move", set()),  # Moscow's claim: the essay backs it with nothing
     ],
@@ -151,19 +169,27 @@ def test_claims_attributed_to_moscow(bundled_store):
 def test_claims_attributed_to_putin_and_albright(bundled_store):
     putin = run(bundled_store, "claims-by-actor", actor="vladimir-putin")
     assert set(column(putin, "claim")) == claims(
-        "putin-accuses-us-unipolarity", "putin-accuses-us-ignoring-russian-security")
+        "putin-accuses-us-unipolarity", "putin-accuses-us-ignoring-russian-security"
+    )
     albright = run(bundled_store, "claims-by-actor", actor="actor:madeleine-albright")
     assert cells(albright, "claim", "stance") == [
-        ("claim:albright-no-commitment", "stance:endorses")]
+        ("claim:albright-no-commitment", "stance:endorses")
+    ]
 
 
 def test_reported_speech_is_never_the_authors_own_voice(bundled_store):
     result = run(bundled_store, "reported-speech")
     voices = set(column(result, "voice"))
     assert "actor:lara-westra" not in voices
-    assert {"actor:russian-government", "actor:russia", "actor:vladimir-putin",
-            "actor:madeleine-albright", "actor:marten-k", "actor:tsygankov-a-p",
-            "actor:great-britain-government"} <= voices
+    assert {
+        "actor:russian-government",
+        "actor:russia",
+        "actor:vladimir-putin",
+        "actor:madeleine-albright",
+        "actor:marten-k",
+        "actor:tsygankov-a-p",
+        "actor:great-britain-government",
+    } <= voices
     assert set(column(result, "reporter")) == {"actor:lara-westra"}
     assert len(set(column(result, "claim"))) == 16
 
@@ -195,8 +221,12 @@ def test_references_ranked_by_backing(bundled_store):
     assert rows[0] == ("source:hamilton-2019", "5", "0")  # the essay's most used work
     assert all(int(backs) >= 1 for _, backs, _ in rows)
     disputing = {s: int(d) for s, _, d in rows if int(d)}
-    assert disputing == {"source:sarotte-2009": 2, "source:sarotte-2014": 2,
-                         "source:sarotte-2021": 2, "source:britain-2015": 1}
+    assert disputing == {
+        "source:sarotte-2009": 2,
+        "source:sarotte-2014": 2,
+        "source:sarotte-2021": 2,
+        "source:britain-2015": 1,
+    }
 
 
 def test_contested_claims(bundled_store):
@@ -227,23 +257,31 @@ def test_event_timeline_in_date_order_at_the_essays_precision(bundled_store):
     ]
     # Sweden joined "soon after": the essay gives no year, so the event has none.
     assert ("", "event:sweden-accession") in cells(result, "date", "event")
-    baltic = {a for d, e, a in cells(result, "date", "event", "actor")
-              if e == "event:2004-baltic-enlargement"}
+    baltic = {
+        a
+        for d, e, a in cells(result, "date", "event", "actor")
+        if e == "event:2004-baltic-enlargement"
+    }
     assert {"actor:estonia", "actor:latvia", "actor:lithuania", "actor:nato"} <= baltic
 
 
 def test_claims_about_finland(bundled_store):
     result = run(bundled_store, "claims-about-actor", actor="finland")
     assert set(column(result, "claim")) == claims(
-        "finland-sweden-joined-nato", "nordic-accession-seen-as-consequence")
+        "finland-sweden-joined-nato", "nordic-accession-seen-as-consequence"
+    )
 
 
 def test_claims_about_the_baltic_enlargement(bundled_store):
     result = run(bundled_store, "claims-about-event", event="2004-baltic-enlargement")
     assert set(column(result, "claim")) == claims(
-        "baltic-enlargement-especially-significant", "baltic-states-joined-nato-2004",
-        "russia-saw-baltic-entry-as-encirclement", "nato-near-russia-seen-as-encroachment",
-        "baltic-enlargement-defensive", "opposing-readings-of-baltic-enlargement")
+        "baltic-enlargement-especially-significant",
+        "baltic-states-joined-nato-2004",
+        "russia-saw-baltic-entry-as-encirclement",
+        "nato-near-russia-seen-as-encroachment",
+        "baltic-enlargement-defensive",
+        "opposing-readings-of-baltic-enlargement",
+    )
 
 
 def test_claims_per_section(bundled_store):
@@ -263,8 +301,12 @@ def test_claims_per_section(bundled_store):
 def test_claims_per_type(bundled_store):
     result = run(bundled_store, "claims-per-type")
     assert dict(cells(result, "type", "claims")) == {
-        "ctype:interpretive": "33", "ctype:reported": "16", "ctype:factual": "9",
-        "ctype:predictive": "2", "ctype:normative": "1"}
+        "ctype:interpretive": "33",
+        "ctype:reported": "16",
+        "ctype:factual": "9",
+        "ctype:predictive": "2",
+        "ctype:normative": "1",
+    }
 
 
 def test_claims_in_the_conclusion_in_text_order(bundled_store):
@@ -299,9 +341,14 @@ def test_online_references(bundled_store):
 
 def test_full_provenance_of_one_claim(bundled_store):
     result = run(bundled_store, "claim-provenance", claim="no-binding-agreement")
-    triples = {(compact(t.subject.value), compact(t.predicate.value),
-                compact(t.object.value) if isinstance(t.object, ox.NamedNode) else t.object.value)
-               for t in result.triples}
+    triples = {
+        (
+            compact(t.subject.value),
+            compact(t.predicate.value),
+            compact(t.object.value) if isinstance(t.object, ox.NamedNode) else t.object.value,
+        )
+        for t in result.triples
+    }
     expected = {
         ("claim:no-binding-agreement", "prov:wasAttributedTo", "actor:lara-westra"),
         ("claim:no-binding-agreement", "cg:inSection", "section:bpn-1989-1990"),

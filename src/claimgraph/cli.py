@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -87,7 +87,7 @@ StoreOption = Annotated[
 ]
 
 
-class ResultFormat(str, Enum):
+class ResultFormat(StrEnum):
     default = "default"
     table = "table"
     json = "json"
@@ -100,13 +100,13 @@ class ResultFormat(str, Enum):
     rdfxml = "rdfxml"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     turtle = "turtle"
     json = "json"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     turtle = "turtle"
     trig = "trig"
     nquads = "nquads"
@@ -114,7 +114,7 @@ class ExportFormat(str, Enum):
     jsonld = "jsonld"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -132,9 +132,7 @@ def _out(data: bytes) -> None:
 
 @app.callback(invoke_without_command=True)
 def _root(
-    version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.")
-    ] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     if version:
         typer.echo(f"claimgraph {__version__}")
@@ -159,24 +157,36 @@ def queries_command(
 
 @app.command("query")
 def query_command(
-    name: Annotated[str | None, typer.Argument(help="Name of a stored query (see: claimgraph queries).")] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="Name of a stored query (see: claimgraph queries).")
+    ] = None,
     param: Annotated[
         list[str] | None,
         typer.Option("--param", "-p", help="NAME=VALUE; an IRI, a prefixed name or a bare slug."),
     ] = None,
-    sparql: Annotated[str | None, typer.Option("--sparql", help="Run this SPARQL text instead.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Run the SPARQL in this file instead.")] = None,
+    sparql: Annotated[
+        str | None, typer.Option("--sparql", help="Run this SPARQL text instead.")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Run the SPARQL in this file instead.")
+    ] = None,
     fmt: Annotated[
         ResultFormat,
-        typer.Option("--format", "-f", help="table (default for SELECT/ASK), json, xml, csv, tsv; "
-                     "turtle (default for CONSTRUCT/DESCRIBE), ntriples, jsonld, rdfxml."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (default for SELECT/ASK), json, xml, csv, tsv; "
+            "turtle (default for CONSTRUCT/DESCRIBE), ntriples, jsonld, rdfxml.",
+        ),
     ] = ResultFormat.default,
     store: StoreOption = None,
     endpoint: Annotated[
         str | None,
         typer.Option("--endpoint", help="Run on this remote SPARQL query URL instead of locally."),
     ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for --endpoint.")] = 30.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for --endpoint.")
+    ] = 30.0,
     allow_service: Annotated[
         list[str] | None,
         typer.Option("--allow-service", help="Host a SERVICE clause may reach (repeatable)."),
@@ -189,12 +199,28 @@ def query_command(
     if endpoint is not None:
         from . import remote
 
-        _out(remote.run_remote_query(endpoint, name=name, sparql=sparql, file=file,
-                                     params=values, fmt=fmt.value, timeout=timeout))
+        _out(
+            remote.run_remote_query(
+                endpoint,
+                name=name,
+                sparql=sparql,
+                file=file,
+                params=values,
+                fmt=fmt.value,
+                timeout=timeout,
+            )
+        )
         return
     _out(
-        api.run_query(_store(store), name=name, sparql=sparql, file=file, params=values,
-                      fmt=fmt.value, allow_service=tuple(allow_service or ()))
+        api.run_query(
+            _store(store),
+            name=name,
+            sparql=sparql,
+            file=file,
+            params=values,
+            fmt=fmt.value,
+            allow_service=tuple(allow_service or ()),
+        )
     )
 
 
@@ -218,7 +244,9 @@ def load_command(
 
 @app.command("validate")
 def validate_command(
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, turtle or json.")] = ReportFormat.text,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="text, turtle or json.")
+    ] = ReportFormat.text,
     data: Annotated[
         Path | None, typer.Option("--data", help="Validate this RDF file instead of the store.")
     ] = None,
@@ -243,8 +271,11 @@ def show_command(
     claim: Annotated[str, typer.Argument(help="The claim: IRI, prefixed name or slug.")],
     text: Annotated[
         Path | None,
-        typer.Option("--text", envvar="CLAIMGRAPH_ESSAY",
-                     help="The essay file, to quote the claim's span (checked by SHA-256)."),
+        typer.Option(
+            "--text",
+            envvar="CLAIMGRAPH_ESSAY",
+            help="The essay file, to quote the claim's span (checked by SHA-256).",
+        ),
     ] = None,
     store: StoreOption = None,
 ) -> None:
@@ -256,13 +287,20 @@ def show_command(
 
 @app.command("export")
 def export_command(
-    graph: Annotated[str | None, typer.Option("--graph", help="Export only this named graph.")] = None,
+    graph: Annotated[
+        str | None, typer.Option("--graph", help="Export only this named graph.")
+    ] = None,
     fmt: Annotated[
         ExportFormat | None,
-        typer.Option("--format", "-f", help="turtle (default with --graph), trig (default), nquads, "
-                     "ntriples, jsonld."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="turtle (default with --graph), trig (default), nquads, ntriples, jsonld.",
+        ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Export all graphs, or one, byte-stably (sorted, fixed prefixes)."""
@@ -273,6 +311,118 @@ def export_command(
         _out(data)
     else:
         typer.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@app.command("serve")
+def serve_command(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port (0: any free port).")] = 7878,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.")] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", help="Rows (or triples) per result at most.")
+    ] = 10000,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Request body bytes at most.")
+    ] = 1_048_576,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option("--allow-service", help="Host SERVICE or LOAD may reach (repeatable)."),
+    ] = None,
+    allow_update: Annotated[
+        bool, typer.Option("--allow-update", help="Accept SPARQL updates (with a bearer token).")
+    ] = False,
+    token_env: Annotated[
+        str | None, typer.Option("--token-env", help="Environment variable holding the token.")
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option("--token", help="The update token (prefer --token-env).")
+    ] = None,
+    cors: Annotated[
+        str | None, typer.Option("--cors", help="Origin allowed to call from a browser.")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Query worker processes.")] = 2,
+    worker_memory: Annotated[
+        int, typer.Option("--worker-memory", help="Memory cap per worker in MiB (0: none).")
+    ] = 2048,
+) -> None:
+    """Serve a SPARQL 1.1 endpoint and the stored queries as a web API (read-only by default)."""
+    from . import server
+
+    server.run(
+        server.ServerConfig(
+            store=store,
+            host=host,
+            port=port,
+            timeout=timeout,
+            max_rows=max_rows,
+            max_body=max_body,
+            allow_service=tuple(allow_service or ()),
+            allow_update=allow_update,
+            token=token,
+            token_env=token_env,
+            cors=cors,
+            workers=workers,
+            worker_memory=worker_memory * 1024**2 if worker_memory > 0 else None,
+        )
+    )
+
+
+@app.command("push")
+def push_command(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            show_default=False,
+            help="Graph Store Protocol URL "
+            "(Oxigraph: http://HOST:7878/store, Fuseki: http://HOST:3030/DATASET/data).",
+        ),
+    ],
+    graph: Annotated[
+        list[str] | None,
+        typer.Option("--graph", help="Push only this named graph (repeatable). Default: all."),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="User name for HTTP Basic auth.")
+    ] = None,
+    password_env: Annotated[
+        str | None,
+        typer.Option(
+            "--password-env",
+            help="Environment variable holding the password (default with --user: ask for it).",
+        ),
+    ] = None,
+    token_env: Annotated[
+        str | None, typer.Option("--token-env", help="Environment variable holding a bearer token.")
+    ] = None,
+    query_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--query-endpoint",
+            help="SPARQL query URL to count each graph on afterwards; a difference exits with 1.",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for the server.")
+    ] = 30.0,
+    store: StoreOption = None,
+) -> None:
+    """Upload the store's named graphs to a SPARQL server, one PUT per graph (replacing it)."""
+    from . import push
+
+    push.push(
+        _store(store),
+        endpoint,
+        graphs=graph,
+        user=user,
+        password_env=password_env,
+        token_env=token_env,
+        query_endpoint=query_endpoint,
+        timeout=timeout,
+        prompt=lambda text: typer.prompt(text, hide_input=True, err=True),
+        report=lambda line: typer.echo(line, err=True),
+    )
 
 
 def main() -> None:
