@@ -39,7 +39,7 @@ import time
 import unicodedata
 import urllib.error
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -259,54 +259,9 @@ def with_default_prefixes(text: str) -> str:
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}> " for p in missing) + text
 
 
-@dataclass(frozen=True)
-class _Tok:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-_IRI_RE = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_WORD_RE = re.compile(r"[A-Za-z_][\w\-.]*(?::[\w\-.%:]*)?|:[\w\-.%:]*")
-_VAR_RE = re.compile(r"[?$][A-Za-z_0-9]\w*")
-
-
-def _positioned(text: str) -> Iterator[_Tok]:
-    """The lexer of ``safety.tokens``, with the offsets of each token."""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif c in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            end = min(n, j + len(quote))
-            yield _Tok("string", text[i:end], i, end)
-            i = end
-        elif c == "<" and (m := _IRI_RE.match(text, i)):
-            yield _Tok("iri", m.group(), i, m.end())
-            i = m.end()
-        elif c in "?$" and (m := _VAR_RE.match(text, i)):
-            yield _Tok("var", m.group(), i, m.end())
-            i = m.end()
-        elif m := _WORD_RE.match(text, i):
-            yield _Tok("word", m.group(), i, m.end())
-            i = m.end()
-        else:
-            yield _Tok("punct", c, i, i + 1)
-            i += 1
-
-
 def _where_brace(text: str) -> int:
     """The offset just after the ``{`` that opens the query's outermost WHERE group."""
-    toks = list(_positioned(text))
+    toks = list(tokens(text))
     k = next(
         (i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() in _READ_FORMS),
         None,

@@ -33,6 +33,8 @@ MAX_DEPTH = 256
 class Token:
     kind: str  # "word", "iri", "string", "punct", "var"
     text: str
+    start: int = 0  # offset of the token in the query text
+    end: int = 0
 
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
@@ -41,7 +43,10 @@ _VAR = re.compile(r"[?$][A-Za-z_0-9]\w*")
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """A rough SPARQL lexer: enough to find keywords outside strings, comments and IRIs."""
+    """A rough SPARQL lexer: enough to find keywords outside strings, comments and IRIs.
+
+    Tokens carry their offsets, so callers can also edit the text at a token (``remote``).
+    """
     i, n = 0, len(text)
     while i < n:
         c = text[i]
@@ -55,19 +60,20 @@ def tokens(text: str) -> Iterator[Token]:
             j = i + len(quote)
             while j < n and not text.startswith(quote, j):
                 j += 2 if text[j] == "\\" else 1
-            yield Token("string", text[i : j + len(quote)])
-            i = j + len(quote)
+            end = min(n, j + len(quote))
+            yield Token("string", text[i:end], i, end)
+            i = end
         elif c == "<" and (m := _IRI.match(text, i)):
-            yield Token("iri", m.group())
+            yield Token("iri", m.group(), i, m.end())
             i = m.end()
         elif c in "?$" and (m := _VAR.match(text, i)):
-            yield Token("var", m.group())
+            yield Token("var", m.group(), i, m.end())
             i = m.end()
         elif m := _WORD.match(text, i):
-            yield Token("word", m.group())
+            yield Token("word", m.group(), i, m.end())
             i = m.end()
         else:
-            yield Token("punct", c)
+            yield Token("punct", c, i, i + 1)
             i += 1
 
 
