@@ -8,6 +8,7 @@ depth and refuses SERVICE/LOAD unless the target host is on an allow-list.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -118,7 +119,17 @@ def guard_query(
     max_bytes: int = MAX_QUERY_BYTES,
     max_depth: int = MAX_DEPTH,
 ) -> None:
-    """Raise :class:`QueryRefused` unless ``text`` is safe to hand to the SPARQL engine."""
+    """Raise :class:`QueryRefused` unless ``text`` is safe to hand to the SPARQL engine.
+
+    Texts that pass are remembered: the endpoint's workers see the same stored-query texts over
+    and over, and tokenising one costs as much as running it. Refusals raise and are not cached.
+    """
+    allowed = frozenset(h.lower() for h in allow_service)
+    _guard(text, allowed, max_bytes, max_depth)
+
+
+@functools.lru_cache(maxsize=256)
+def _guard(text: str, allowed: frozenset[str], max_bytes: int, max_depth: int) -> None:
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise QueryRefused(f"query is {size} bytes; the limit is {max_bytes}")
@@ -126,7 +137,6 @@ def guard_query(
     depth = _depth(toks)
     if depth > max_depth:
         raise QueryRefused(f"query nests brackets {depth} deep; the limit is {max_depth}")
-    allowed = {h.lower() for h in allow_service}
     for k, t in enumerate(toks):
         if t.kind != "word" or t.text.upper() not in ("SERVICE", "LOAD"):
             continue

@@ -35,10 +35,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import functools
 import gc
 import json
 import marshal
+import math
 import os
 import resource
 import signal
@@ -228,26 +228,12 @@ def _reply_tuple(reply: Reply) -> tuple[int, str, bytes, bool]:
     return (reply.status, reply.media_type, reply.body, reply.truncated)
 
 
-def _memoize_guard() -> None:
-    """In a worker only: remember which texts passed ``guard_query``.
-
-    The guard is a pure function of its arguments, and a worker sees the same texts again and
-    again (every call of a stored query). Tokenising a 1 KB query costs as much as running it,
-    so ``execute`` gets a memoized guard here; refusals are not cached (they raise).
-    """
-    from . import queries, safety
-
-    if not hasattr(queries.guard_query, "cache_info"):
-        queries.guard_query = functools.lru_cache(maxsize=256)(safety.guard_query)  # type: ignore[assignment]
-
-
 class _WorkerState:
     """The child's store and settings, and the handlers for each request kind."""
 
     def __init__(self, spec: WorkerSpec, store: ox.Store) -> None:
         from .queries import load_catalog
 
-        _memoize_guard()
         self.spec = spec
         self.store = store
         self.catalog = load_catalog(spec.queries_dir)
@@ -781,14 +767,7 @@ class WorkerPool:
 
     async def _reap(self, pid: int) -> None:
         try:
-            while True:
-                try:
-                    done, _ = os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:
-                    return
-                if done:
-                    return
-                await asyncio.sleep(0.005)
+            await self._wait_exit(pid, math.inf)
         finally:
             self._killed.discard(pid)
 
