@@ -176,7 +176,7 @@ def test_a_busy_pool_answers_503_server_busy():
         assert (e["status"], e["code"]) == (503, "server-busy")
         assert error(await runaway)["code"] == "query-timeout"
 
-    with_pool(body, size=1, timeout=1.0)
+    with_pool(body, size=1, timeout=1.0, spare=0)
 
 
 def test_a_client_that_goes_away_does_not_lose_the_worker():

@@ -97,6 +97,13 @@ GRAPH_MEDIA: dict[str, str] = {
 _FRAME = struct.Struct("!I")
 _MAX_MESSAGE = 1000  # characters of an error message sent to a client
 
+#: In-memory updates live only as a log that every replacement worker replays before it
+#: answers; these bound that log (count, text, and the time applying it took) so that a
+#: respawn stays quick. Beyond them an update is refused: serve an on-disk store instead.
+MAX_REPLAYED_UPDATES = 1000
+MAX_REPLAYED_BYTES = 4 * 1024 * 1024
+MAX_REPLAYED_SECONDS = 15.0
+
 # --------------------------------------------------------------------------------------------
 # Replies and the one error shape
 # --------------------------------------------------------------------------------------------
@@ -559,11 +566,13 @@ class _Connection(asyncio.Protocol):
 
 
 class _Worker:
-    def __init__(self, pid: int, conn: _Connection, write: bool) -> None:
+    def __init__(self, pid: int, conn: _Connection, write: bool, generation: int = 0) -> None:
         self.pid = pid
         self.conn = conn
         self.write = write
+        self.generation = generation  # in-memory updates this worker's copy has applied
         self.busy = False
+        self.busy_since = 0.0
         self.retired = False
 
 
@@ -598,6 +607,11 @@ class WorkerPool:
         timeout: float = 10.0,
         start_timeout: float = 60.0,
         log: Callable[[str], None] | None = None,
+        spare: int = 1,
+        short: float = 0.5,
+        max_updates: int = MAX_REPLAYED_UPDATES,
+        max_update_bytes: int = MAX_REPLAYED_BYTES,
+        max_update_seconds: float = MAX_REPLAYED_SECONDS,
     ) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
@@ -605,6 +619,19 @@ class WorkerPool:
         self.size = size
         self.timeout = timeout
         self.start_timeout = start_timeout
+        # Without preemption no queueing order can answer a short query while every worker
+        # runs a runaway one; an extra process can. ``spare`` extra workers start when requests
+        # wait and every busy worker has been busy for ``short`` seconds; they retire when idle.
+        self.spare = spare
+        self.short = short
+        self.max_updates = max_updates
+        self.max_update_bytes = max_update_bytes
+        self.max_update_seconds = max_update_seconds
+        self._update_bytes = 0
+        self._update_seconds = 0.0
+        self._starting = 0
+        self._spare_check: asyncio.TimerHandle | None = None
+        self.kills: list[tuple[int, float, float]] = []  # (pid, deadline, killed at): timeouts
         self._log = log or (lambda msg: print(f"claimgraph serve: {msg}", file=sys.stderr))
         self._template: ox.Store | None = None
         self._updates: list[str] = []
@@ -619,6 +646,7 @@ class WorkerPool:
         self._update_lock: asyncio.Lock | None = None
         self._closing = False
         self.replaced = 0  # workers killed or lost and replaced (for tests)
+        self.retired_spares = 0
 
     # ---- life cycle ------------------------------------------------------------------------
 
@@ -683,7 +711,15 @@ class WorkerPool:
     # ---- spawning, killing ------------------------------------------------------------------
 
     async def _spawn(self, *, write: bool = False) -> _Worker:
+        self._starting += 1
+        try:
+            return await self._spawn_one(write)
+        finally:
+            self._starting -= 1
+
+    async def _spawn_one(self, write: bool) -> _Worker:
         loop = asyncio.get_running_loop()
+        generation = len(self._updates)
         pid, sock = _fork_worker(self.spec, self._template, tuple(self._updates), write)
         self._pids.add(pid)
         try:
@@ -695,10 +731,12 @@ class WorkerPool:
             self._killed.add(pid)
             self._background(self._reap(pid))
             raise
-        worker = _Worker(pid, conn, write)
+        worker = _Worker(pid, conn, write, generation)
         self._workers.add(worker)
         try:
-            frame = await asyncio.wait_for(conn.receive(), self.start_timeout)
+            # a replacement replays the in-memory updates first: give it their time too
+            ready_within = self.start_timeout + 2 * self._update_seconds
+            frame = await asyncio.wait_for(conn.receive(), ready_within)
         except (TimeoutError, WorkerDied):
             self._kill(worker)
             raise WorkerStartError("a worker did not start in time or died starting") from None
@@ -732,7 +770,7 @@ class WorkerPool:
             return
         self._kill(worker)
         self.replaced += 1
-        if not self._closing and not worker.write:
+        if not self._closing and not worker.write and self.alive + self._starting < self.size:
             self._background(self._respawn())
 
     async def _respawn(self) -> None:
@@ -778,14 +816,64 @@ class WorkerPool:
         """Workers ready for a request now."""
         return len(self._idle)
 
+    @property
+    def queued(self) -> int:
+        """Requests waiting for a worker."""
+        return sum(1 for w in self._waiters if not w.done())
+
+    @property
+    def running(self) -> int:
+        """Workers holding a request."""
+        return sum(1 for w in self._workers if w.busy and not w.retired)
+
+    def health(self) -> dict[str, Any]:
+        """What ``/health`` reports: the backlog, so that a stalled pool shows."""
+        return {
+            "status": "ok",
+            "workers": self.alive,
+            "idle": self.idle,
+            "running": self.running,
+            "queued": self.queued,
+            "starting": self._starting,
+        }
+
     def _put_idle(self, worker: _Worker) -> None:
-        """Hand the worker to the longest-waiting request, or keep it idle."""
+        """Hand the worker to the longest-waiting request, or keep it idle.
+
+        A worker beyond ``size`` (a spare) that nobody waits for retires at once.
+        """
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
                 waiter.set_result(worker)
                 return
+        if self.alive > self.size and not worker.write:
+            self._kill(worker)
+            self.retired_spares += 1
+            return
         self._idle.append(worker)
+
+    def _want_spare(self) -> None:
+        """Start a spare worker when requests wait behind workers that all run long queries."""
+        self._spare_check = None
+        if self._closing or not self.queued or not self._started:
+            return
+        if self._update_lock is not None and self._update_lock.locked():
+            return
+        if self.alive + self._starting >= self.size + self.spare:
+            return
+        busy = [w.busy_since for w in self._workers if w.busy and not w.retired]
+        now = time.monotonic()
+        youngest = max(busy, default=now - self.short)
+        if now - youngest < self.short:
+            self._schedule_spare_check(youngest + self.short - now)
+            return
+        self._background(self._respawn())
+
+    def _schedule_spare_check(self, delay: float) -> None:
+        if self._spare_check is None and self.spare > 0:
+            loop = asyncio.get_running_loop()
+            self._spare_check = loop.call_later(max(delay, 0.0), self._want_spare)
 
     async def _acquire(self, deadline: float) -> _Worker | None:
         """An idle worker, waiting (first come, first served) until ``deadline`` at most."""
@@ -800,6 +888,7 @@ class WorkerPool:
                     return None
                 waiter: asyncio.Future[_Worker | None] = loop.create_future()
                 self._waiters.append(waiter)
+                self._schedule_spare_check(0.0)
                 timer = loop.call_later(remaining, _give_up, waiter)
                 try:
                     got = await waiter
@@ -816,10 +905,14 @@ class WorkerPool:
                 worker = got
             if worker.retired:
                 continue
-            if worker.conn.closed:
+            if worker.conn.closed or (
+                self.spec.store_path is None and worker.generation != len(self._updates)
+            ):
+                # dead, or started while an update was applied and so missing it
                 self._replace(worker)
                 continue
             worker.busy = True
+            worker.busy_since = time.monotonic()
             return worker
 
     def _release(self, worker: _Worker) -> None:
@@ -831,19 +924,22 @@ class WorkerPool:
             return
         self._put_idle(worker)
 
-    async def _call(self, worker: _Worker, request: tuple[Any, ...], timeout: float) -> Reply:
-        """Send one request to a worker we hold and wait for its reply, at most ``timeout``.
+    async def _call(self, worker: _Worker, request: tuple[Any, ...], deadline: float) -> Reply:
+        """Send one request to a worker we hold and wait for its reply until ``deadline``.
 
         On timeout or death the worker is killed and replaced; on success the caller keeps it.
+        The deadline is the request's, fixed when it was accepted: neither waiting for a worker
+        nor a client going away gives a query more time.
         """
         fut = worker.conn.expect()
-        timer = asyncio.get_running_loop().call_later(timeout, _expire, fut)
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(max(deadline - time.monotonic(), 0.0), _expire, fut)
         try:
             worker.conn.send(marshal.dumps(request))
             frame = await fut
         except TimeoutError:
-            self._replace(worker)
-            return timeout_reply(timeout)
+            self._timed_out(worker, deadline)
+            return timeout_reply(self.timeout)
         except WorkerDied:
             self._replace(worker)
             return error_reply(
@@ -852,47 +948,56 @@ class WorkerPool:
                 "the query stopped its worker (memory limit or crash); try a smaller query",
             )
         except asyncio.CancelledError:
-            # The client went away: let the worker finish within its time, or kill it.
-            self._background(self._drain(worker, timeout))
+            # The client went away: let the worker finish within the same deadline, or kill it.
+            self._background(self._drain(worker, deadline))
             raise
         finally:
             timer.cancel()
         return _decode(frame)
 
-    async def _drain(self, worker: _Worker, timeout: float) -> None:
+    def _timed_out(self, worker: _Worker, deadline: float) -> None:
+        self.kills.append((worker.pid, deadline, time.monotonic()))
+        self._replace(worker)
+
+    async def _drain(self, worker: _Worker, deadline: float) -> None:
         try:
-            await asyncio.wait_for(worker.conn.receive(), timeout)
-        except (TimeoutError, WorkerDied):
+            await asyncio.wait_for(worker.conn.receive(), max(deadline - time.monotonic(), 0.0))
+        except TimeoutError:
+            self._timed_out(worker, deadline)
+            return
+        except WorkerDied:
             self._replace(worker)
             return
         self._release(worker)
 
     async def run(self, request: tuple[Any, ...]) -> Reply:
         """Run one query request on an idle worker, within the time limit."""
-        worker = await self._acquire(time.monotonic() + self.timeout)
+        deadline = time.monotonic() + self.timeout
+        worker = await self._acquire(deadline)
         if worker is None:
             return _busy_reply(self.timeout)
-        reply = await self._call(worker, request, self.timeout)
+        reply = await self._call(worker, request, deadline)
         if not worker.retired:
             self._release(worker)
         return reply
 
     async def run_on_all(self, request: tuple[Any, ...]) -> list[Reply]:
         """Run the same request on every worker at once (holding them all), for tests."""
-        workers = await self._acquire_all()
+        deadline = time.monotonic() + self.timeout
+        workers = await self._acquire_all(deadline)
         if workers is None:
             return [_busy_reply(self.timeout)]
         try:
-            return await self._call_all(workers, request)
+            return await self._call_all(workers, request, deadline)
         finally:
             for w in workers:
                 if not w.retired:
                     self._release(w)
 
-    async def _acquire_all(self) -> list[_Worker] | None:
-        deadline = time.monotonic() + self.timeout
+    async def _acquire_all(self, deadline: float) -> list[_Worker] | None:
+        """Every live worker (spares included: each holds its own copy of an in-memory store)."""
         held: list[_Worker] = []
-        for _ in range(self.size):
+        while len(held) < max(self.size, self.alive):
             worker = await self._acquire(deadline)
             if worker is None:
                 for w in held:
@@ -901,10 +1006,10 @@ class WorkerPool:
             held.append(worker)
         return held
 
-    async def _call_all(self, workers: list[_Worker], request: tuple[Any, ...]) -> list[Reply]:
-        return list(
-            await asyncio.gather(*(self._call(w, request, self.timeout) for w in workers))
-        )
+    async def _call_all(
+        self, workers: list[_Worker], request: tuple[Any, ...], deadline: float
+    ) -> list[Reply]:
+        return list(await asyncio.gather(*(self._call(w, request, deadline) for w in workers)))
 
     async def update(self, text: str) -> Reply:
         """Apply a SPARQL update to the store, every worker seeing it once it returns."""
@@ -914,14 +1019,42 @@ class WorkerPool:
                 return await self._update_in_memory(text)
             return await self._update_on_disk(text)
 
+    def _log_full(self, text: str) -> Reply | None:
+        size = len(text.encode("utf-8"))
+        if (
+            len(self._updates) < self.max_updates
+            and self._update_bytes + size <= self.max_update_bytes
+            and self._update_seconds < self.max_update_seconds
+        ):
+            return None
+        return error_reply(
+            507,
+            "update-log-full",
+            f"this in-memory store has taken {len(self._updates)} updates "
+            f"({self._update_bytes} bytes, {self._update_seconds:.1f} s to apply), which every "
+            f"replacement worker must replay; the limits are {self.max_updates} updates, "
+            f"{self.max_update_bytes} bytes and {self.max_update_seconds:g} s. "
+            "Serve an on-disk store (claimgraph serve --store DIR) to update further",
+        )
+
     async def _update_in_memory(self, text: str) -> Reply:
-        workers = await self._acquire_all()
+        refused = self._log_full(text)
+        if refused is not None:
+            return refused
+        # Waiting for every worker and applying the update each get the time limit: readers
+        # that run long queries must not use up the update's own time.
+        workers = await self._acquire_all(time.monotonic() + self.timeout)
         if workers is None:
             return _busy_reply(self.timeout)
         try:
-            replies = await self._call_all(workers, ("update", text))
+            started = time.monotonic()
+            replies = await self._call_all(workers, ("update", text), started + self.timeout)
             if all(r.ok for r in replies):
                 self._updates.append(text)
+                self._update_bytes += len(text.encode("utf-8"))
+                self._update_seconds += time.monotonic() - started
+                for w in workers:
+                    w.generation = len(self._updates)
                 return replies[0]
             # Some copies took the update and some did not: start those again from the
             # template and the updates so far, so that every worker has the same data.
@@ -935,7 +1068,7 @@ class WorkerPool:
                     self._release(w)
 
     async def _update_on_disk(self, text: str) -> Reply:
-        readers = await self._acquire_all()
+        readers = await self._acquire_all(time.monotonic() + self.timeout)
         if readers is None:
             return _busy_reply(self.timeout)
         # Readers must be gone while the writer writes (a read-only open beside a writer is
@@ -946,14 +1079,14 @@ class WorkerPool:
         except WorkerStartError as e:
             reply = error_reply(503, "store-busy", f"the store cannot be opened for writing: {e}")
         else:
-            reply = await self._call(writer, ("update", text), self.timeout)
+            reply = await self._call(writer, ("update", text), time.monotonic() + self.timeout)
             if not writer.retired:
                 # A clean close: the writer flushes, answers, drops the store and exits.
-                await self._call(writer, ("exit",), self.start_timeout)
+                await self._call(writer, ("exit",), time.monotonic() + self.start_timeout)
                 await self._wait_exit(writer.pid, self.start_timeout)
             await self._kill(writer)
         started = await asyncio.gather(
-            *(self._spawn() for _ in range(len(readers))), return_exceptions=True
+            *(self._spawn() for _ in range(self.size)), return_exceptions=True
         )
         for w in started:
             if isinstance(w, _Worker):
