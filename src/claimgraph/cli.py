@@ -319,6 +319,9 @@ def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port (0: any free port).")] = 7878,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.")] = 10.0,
+    read_timeout: Annotated[
+        float, typer.Option("--read-timeout", help="Seconds a client has to send a request.")
+    ] = 10.0,
     max_rows: Annotated[
         int, typer.Option("--max-rows", help="Rows (or triples) per result at most.")
     ] = 10000,
@@ -355,6 +358,7 @@ def serve_command(
             host=host,
             port=port,
             timeout=timeout,
+            read_timeout=read_timeout,
             max_rows=max_rows,
             max_body=max_body,
             allow_service=tuple(allow_service or ()),

@@ -18,6 +18,7 @@ sent only once the worker has the whole result. Every error response has one JSO
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import html
@@ -44,10 +45,11 @@ from starlette.routing import Route
 from . import __version__
 from .errors import ClaimgraphError, InputError, UnknownQueryError
 from .queries import Catalog, StoredQuery, load_catalog
-from .safety import guard_query
+from .safety import guard_query, query_form
 from .workers import (
     GIB,
     GRAPH_MEDIA,
+    RESULT_MEDIA,
     Reply,
     WorkerPool,
     WorkerSpec,
@@ -124,6 +126,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 7878
     timeout: float = 10.0
+    read_timeout: float = 10.0
     max_rows: int = 10000
     max_body: int = 1_048_576
     allow_service: tuple[str, ...] = ()
@@ -143,6 +146,8 @@ class ServerConfig:
             raise ClaimgraphError(f"--port must be between 0 and 65535, not {self.port}")
         if not self.timeout > 0:
             raise ClaimgraphError("--timeout must be more than 0 seconds")
+        if not self.read_timeout > 0:
+            raise ClaimgraphError("--read-timeout must be more than 0 seconds")
         if self.max_rows < 1:
             raise ClaimgraphError("--max-rows must be at least 1")
         if self.max_body < 1:
@@ -384,6 +389,8 @@ def reply_response(reply: Reply) -> Response:
 _HTTP_CODES = {
     400: "bad-request",
     404: "not-found",
+    408: "request-timeout",
+    414: "uri-too-long",
     405: "method-not-allowed",
     406: "not-acceptable",
     413: "body-too-large",
@@ -446,8 +453,25 @@ def _charset(header: str | None) -> str:
     return "utf-8"
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it is known to exceed ``limit``."""
+async def read_body(request: Request, limit: int, timeout: float | None = None) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed ``limit``.
+
+    The whole body must arrive within ``timeout`` seconds (408 beyond): a client that sends a
+    byte a second would otherwise hold a connection and its buffer for as long as it likes.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            return await _read_body(request, limit)
+    except TimeoutError:
+        raise HTTPError(
+            408,
+            "request-timeout",
+            f"the request body did not arrive within {timeout:g} s",
+            headers={"Connection": "close"},
+        ) from None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -660,7 +684,8 @@ class _Endpoint:
         return _Response(self.page, media_type="text/html; charset=utf-8", headers=_HTML_HEADERS)
 
     async def health(self, request: Request) -> Response:
-        return _Response(b'{"status": "ok"}', media_type="application/json")
+        body = json.dumps(self.pool.health()).encode("utf-8")
+        return _Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
 
     async def list_queries(self, request: Request) -> Response:
         return _Response(self.catalog_json, media_type="application/json")
@@ -686,6 +711,8 @@ class _Endpoint:
         rfmt, gfmt = _choose(request.headers.get("accept"), formats, query.form)
         if rfmt is None and gfmt is None:
             raise _not_acceptable(query.form)
+        if request.method == "HEAD":
+            return _head_response(rfmt, gfmt)
         return reply_response(await self.pool.run(("stored", name, values, rfmt, gfmt)))
 
     def _stored(self, name: str) -> StoredQuery:
@@ -705,7 +732,7 @@ class _Endpoint:
         content_type = request.headers.get("content-type")
         media = _media_type(content_type)
         if media == FORM:
-            body = await read_body(request, self.config.max_body)
+            body = await read_body(request, self.config.max_body, self.config.read_timeout)
             text = _decode(body, _charset(content_type))
             try:
                 pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False,
@@ -714,7 +741,7 @@ class _Endpoint:
                 raise HTTPError(400, "bad-request", "the form body is not valid") from None
             return await self._protocol(request, _multi(pairs), via_get=False)
         if media == SPARQL_QUERY:
-            body = await read_body(request, self.config.max_body)
+            body = await read_body(request, self.config.max_body, self.config.read_timeout)
             params = _multi(url_params)
             if "query" in params or "update" in params:
                 raise HTTPError(400, "bad-request", "with Content-Type application/sparql-query "
@@ -723,7 +750,7 @@ class _Endpoint:
             return await self._protocol(request, params, via_get=False)
         if media == SPARQL_UPDATE:
             self._authorize(request)
-            body = await read_body(request, self.config.max_body)
+            body = await read_body(request, self.config.max_body, self.config.read_timeout)
             params = _multi(url_params)
             if "query" in params or "update" in params:
                 raise HTTPError(400, "bad-request", "with Content-Type application/sparql-update "
@@ -769,6 +796,12 @@ class _Endpoint:
         rfmt, gfmt = _choose(request.headers.get("accept"), params.get("format", []), None)
         if rfmt is None and gfmt is None:
             raise _not_acceptable(None)
+        if request.method == "HEAD":
+            form = query_form(text)
+            return _head_response(
+                rfmt if form in ("SELECT", "ASK") else None,
+                gfmt if form in ("CONSTRUCT", "DESCRIBE") else None,
+            )
         reply = await self.pool.run(("query", text, default, named, rfmt, gfmt))
         return reply_response(reply)
 
@@ -822,6 +855,18 @@ class _Endpoint:
             media_type=GRAPH_MEDIA[fmt],
             headers={"Vary": "Accept"},
         )
+
+
+def _head_response(rfmt: str | None, gfmt: str | None) -> Response:
+    """HEAD: the headers a GET would send, without running the query.
+
+    Running it would cost a worker for up to the time limit to send nothing; the length of the
+    body is unknown without running it, so no Content-Length is sent.
+    """
+    media = RESULT_MEDIA[rfmt] if rfmt else GRAPH_MEDIA[gfmt] if gfmt else None
+    response = _Response(b"", status_code=200, media_type=media, headers={"Vary": "Accept"})
+    response.raw_headers = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
+    return response
 
 
 def _not_acceptable(form: str | None) -> HTTPError:
@@ -911,6 +956,103 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+#: The longest request target (path and query string) served. httptools' URL parser stops at
+#: 65,535 bytes (its offsets are 16-bit), so this is the real limit of a GET; longer queries
+#: go by POST. Checked as the URL arrives, so that a longer one is not even buffered.
+MAX_URL = 65535
+
+
+def _http_protocol(head_timeout: float) -> type[asyncio.Protocol]:
+    """uvicorn's httptools protocol with our limits, and its errors in our JSON shape.
+
+    uvicorn answers a request it cannot parse with a plain-text 400, never cuts off a client
+    that sends its request head slowly (or opens a connection and sends nothing), and lets the
+    URL grow until httptools fails on it; here the head must be complete within
+    ``head_timeout`` seconds (408), and a URL over :data:`MAX_URL` bytes is a 414.
+    """
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class Protocol(HttpToolsProtocol):
+        _head_timer: asyncio.TimerHandle | None = None
+        _url_too_long = False
+        _got_bytes = False
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm_head_timer()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm_head_timer()
+            super().connection_lost(exc)
+
+        def data_received(self, data: bytes) -> None:
+            self._got_bytes = True
+            super().data_received(data)
+
+        def on_url(self, url: bytes) -> None:
+            super().on_url(url)
+            if len(self.url) > MAX_URL:
+                self._url_too_long = True
+                raise ValueError("URL too long")  # stops the parser: send_400_response follows
+
+        def on_headers_complete(self) -> None:
+            self._disarm_head_timer()
+            super().on_headers_complete()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing() and not self.pipeline:
+                self._got_bytes = False
+                self._arm_head_timer()
+
+        def _arm_head_timer(self) -> None:
+            self._disarm_head_timer()
+            self._head_timer = self.loop.call_later(head_timeout, self._head_timed_out)
+
+        def _disarm_head_timer(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _head_timed_out(self) -> None:
+            self._head_timer = None
+            if self.transport.is_closing():
+                return
+            if self.cycle is not None and not self.cycle.response_complete:
+                return  # a request is being answered; its own deadlines apply
+            if not self._got_bytes:
+                self.transport.close()  # an idle connection: nothing to answer
+                return
+            message = f"the request head did not arrive within {head_timeout:g} s"
+            self._send_error(408, "request-timeout", message)
+
+        def send_400_response(self, msg: str) -> None:
+            if self._url_too_long:
+                self._send_error(
+                    414,
+                    "uri-too-long",
+                    f"the request URL is longer than {MAX_URL} bytes; send a long query with "
+                    "POST (application/sparql-query or a form)",
+                )
+            else:
+                self._send_error(400, "bad-request", "the request is not valid HTTP/1.1")
+
+        def _send_error(self, status: int, code: str, message: str) -> None:
+            body = error_body(status, code, message)
+            phrase = {400: "Bad Request", 408: "Request Timeout", 414: "URI Too Long"}[status]
+            head = [
+                f"HTTP/1.1 {status} {phrase}",
+                "content-type: application/json",
+                f"content-length: {len(body)}",
+                "x-content-type-options: nosniff",
+                "connection: close",
+            ]
+            self.transport.write(("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body)
+            self.transport.close()
+
+    return Protocol
+
+
 def run(config: ServerConfig, *, echo: Any = None) -> None:
     """Validate, load the store, listen, and serve until interrupted (Ctrl-C or SIGTERM)."""
     say = echo or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -937,8 +1079,8 @@ def run(config: ServerConfig, *, echo: Any = None) -> None:
             server_header=False,
             proxy_headers=False,
             timeout_graceful_shutdown=5,
-            # room for a 64 KB query URL-encoded in a GET (h11's default stops at 16 KB)
-            h11_max_incomplete_event_size=256 * 1024,
+            http=_http_protocol(config.read_timeout),
+            timeout_keep_alive=5,  # an idle keep-alive connection is closed after 5 s
         )
     )
     server.run(sockets=[sock])
