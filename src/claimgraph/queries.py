@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -494,19 +495,23 @@ def execute(
 ) -> QueryResult:
     """Run SPARQL text on ``store`` and materialise the result.
 
-    The default graph is the union of all graphs (each document lives in its own named graph)
-    unless ``default_graph`` names graphs. ``max_rows`` cuts the result and sets ``truncated``.
+    The dataset: ``default_graph`` / ``named_graphs`` if given (the protocol's
+    ``default-graph-uri`` / ``named-graph-uri``), else the query's own ``FROM`` / ``FROM NAMED``,
+    else the union of all graphs as the default graph (each document lives in its own named
+    graph). ``max_rows`` cuts the result and sets ``truncated``.
     """
     guard_query(text, allow_service=allow_service)
     kwargs: dict[str, object] = {"prefixes": PREFIXES}
     if default_graph is not None:
         kwargs["default_graph"] = default_graph
-    else:
-        kwargs["use_default_graph_as_union"] = True
     if named_graphs is not None:
         kwargs["named_graphs"] = named_graphs
     if substitutions:
         kwargs["substitutions"] = dict(substitutions)
+    if default_graph is None and named_graphs is None:
+        base = kwargs.get("base_iri")
+        if not declares_dataset(text, base if isinstance(base, str) else None):
+            kwargs["use_default_graph_as_union"] = True
     try:
         raw = store.query(text, **kwargs)  # type: ignore[arg-type]
         return _materialise(raw, max_rows)
@@ -515,6 +520,44 @@ def execute(
         raise QuerySyntaxError(msg, path=source, line=line, column=col) from None
     except RuntimeError as e:
         raise QuerySyntaxError(f"query cannot run: {e}", path=source) from None
+
+
+#: ``FROM`` where it could be the keyword: not inside a variable, prefixed or blank-node name,
+#: language tag, or longer word. Strings, comments and IRIs may still match; the probe decides.
+_FROM_WORD = re.compile(r"(?<![\w?$:.@\\-])FROM(?![\w:.-])", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=256)
+def declares_dataset(text: str, base_iri: str | None = None) -> bool:
+    """Whether the query has its own ``FROM`` or ``FROM NAMED`` clause.
+
+    The default graph is the union of all graphs only for a query that names no dataset; one
+    that says ``FROM <g>`` must get exactly ``<g>``. pyoxigraph does not tell whether a parsed
+    query has a dataset clause, and a lexer would guess (``<`` is an IRI or less-than; the
+    word may sit in a string or a comment), and either wrong guess gives wrong answers: the
+    union for a ``FROM <g>`` query, or an empty default graph for a query that merely mentions
+    "from". So pyoxigraph's own parser decides. Where the word cannot occur at all (nearly
+    every query) there is no dataset. Otherwise every occurrence is turned into ``FR0M``, which
+    is no keyword: inside a string, comment or IRI that changes nothing, while the keyword
+    itself becomes a syntax error. The altered text is parsed on an empty store and never run
+    on data (an ASK is evaluated there, on no data; the text has passed the guard already).
+    A query that does not parse either way fails with its own error in the real run.
+    """
+    spans = [m.start() for m in _FROM_WORD.finditer(text)]
+    if not spans:
+        return False
+    pieces, last = [], 0
+    for start in spans:
+        pieces += [text[last:start], text[start : start + 2], "0", text[start + 3 : start + 4]]
+        last = start + 4
+    masked = "".join([*pieces, text[last:]])
+    try:
+        ox.Store().query(masked, prefixes=PREFIXES, base_iri=base_iri)
+    except SyntaxError:
+        return True
+    except (RuntimeError, OSError):
+        return False  # it parsed; only evaluating it failed
+    return False
 
 
 def _materialise(raw: object, max_rows: int | None) -> QueryResult:
