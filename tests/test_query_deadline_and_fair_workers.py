@@ -81,7 +81,8 @@ def test_two_runaway_queries_do_not_stall_a_trivial_ask():
             if pool.alive == pool.size and pool.idle == pool.size:
                 break
             await asyncio.sleep(0.01)
-        assert pool.alive == pool.size
+        assert pool.alive == pool.size, (pool._starting, pool.retired_spares, pool.replaced,
+                                         pool.idle, len(pool._tasks))
         assert boolean(await pool.run(query(ASK_ANY)))
 
     with_pool(body, size=2, timeout=6.0)

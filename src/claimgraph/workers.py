@@ -574,6 +574,7 @@ class _Worker:
         self.busy = False
         self.busy_since = 0.0
         self.retired = False
+        self.ready = False  # counted as alive only once it has said so (starting otherwise)
 
 
 def _give_up(waiter: asyncio.Future[_Worker | None]) -> None:
@@ -629,6 +630,7 @@ class WorkerPool:
         self.max_update_seconds = max_update_seconds
         self._update_bytes = 0
         self._update_seconds = 0.0
+        self._writing = False  # an on-disk update has stopped the readers
         self._starting = 0
         self._spare_check: asyncio.TimerHandle | None = None
         self.kills: list[tuple[int, float, float]] = []  # (pid, deadline, killed at): timeouts
@@ -706,7 +708,7 @@ class WorkerPool:
 
     @property
     def alive(self) -> int:
-        return sum(1 for w in self._workers if not w.retired)
+        return sum(1 for w in self._workers if w.ready and not w.retired)
 
     # ---- spawning, killing ------------------------------------------------------------------
 
@@ -746,6 +748,7 @@ class WorkerPool:
             message = json.loads(body)["error"]["message"] if body else media
             raise WorkerStartError(message)
         conn.on_lost = lambda: self._lost(worker)
+        worker.ready = True
         return worker
 
     def _kill(self, worker: _Worker) -> asyncio.Task[None]:
@@ -770,21 +773,37 @@ class WorkerPool:
             return
         self._kill(worker)
         self.replaced += 1
-        if not self._closing and not worker.write and self.alive + self._starting < self.size:
-            self._background(self._respawn())
+        if not worker.write:
+            self._top_up()
+
+    def _top_up(self) -> None:
+        """Start workers until ``size`` are alive or starting (not during an on-disk update)."""
+        if self._closing or not self._started or self._writing:
+            return
+        for _ in range(self.size - self.alive - self._starting):
+            self._start_respawn()
+
+    def _start_respawn(self) -> None:
+        self._starting += 1  # counted now, not once the task runs: no second start meanwhile
+        self._background(self._respawn())
 
     async def _respawn(self) -> None:
         delay = 0.1
-        while not self._closing:
-            try:
-                worker = await self._spawn()
-            except (WorkerStartError, OSError) as e:
-                self._log(f"a replacement query worker failed to start ({e}); retrying")
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
-                continue
-            self._put_idle(worker)
-            return
+        try:
+            while not self._closing:
+                try:
+                    worker = await self._spawn_one(False)
+                except (WorkerStartError, OSError) as e:
+                    self._log(f"a replacement query worker failed to start ({e}); retrying")
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    continue
+                self._starting -= 1
+                self._put_idle(worker)
+                return
+        finally:
+            if self._closing:
+                self._starting = 0
 
     def _background(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
@@ -868,7 +887,7 @@ class WorkerPool:
         if now - youngest < self.short:
             self._schedule_spare_check(youngest + self.short - now)
             return
-        self._background(self._respawn())
+        self._start_respawn()
 
     def _schedule_spare_check(self, delay: float) -> None:
         if self._spare_check is None and self.spare > 0:
@@ -879,6 +898,8 @@ class WorkerPool:
         """An idle worker, waiting (first come, first served) until ``deadline`` at most."""
         assert self._started, "the worker pool is not started"
         loop = asyncio.get_running_loop()
+        if self.alive + self._starting < self.size:
+            self._top_up()
         while True:
             if self._idle:  # the common case: no future, no timer
                 worker = self._idle.popleft()
@@ -1072,27 +1093,33 @@ class WorkerPool:
         if readers is None:
             return _busy_reply(self.timeout)
         # Readers must be gone while the writer writes (a read-only open beside a writer is
-        # undefined behaviour in pyoxigraph).
-        await asyncio.gather(*(self._kill(w) for w in readers))
+        # undefined behaviour in pyoxigraph); none is started meanwhile.
+        self._writing = True
         try:
-            writer = await self._spawn(write=True)
-        except WorkerStartError as e:
-            reply = error_reply(503, "store-busy", f"the store cannot be opened for writing: {e}")
-        else:
-            reply = await self._call(writer, ("update", text), time.monotonic() + self.timeout)
-            if not writer.retired:
-                # A clean close: the writer flushes, answers, drops the store and exits.
-                await self._call(writer, ("exit",), time.monotonic() + self.start_timeout)
-                await self._wait_exit(writer.pid, self.start_timeout)
-            await self._kill(writer)
+            await asyncio.gather(*(self._kill(w) for w in readers))
+            reply = await self._write(text)
+        finally:
+            self._writing = False
         started = await asyncio.gather(
             *(self._spawn() for _ in range(self.size)), return_exceptions=True
         )
         for w in started:
             if isinstance(w, _Worker):
                 self._put_idle(w)
-            else:
-                self._background(self._respawn())
+        self._top_up()  # for the readers that failed to start
+        return reply
+
+    async def _write(self, text: str) -> Reply:
+        try:
+            writer = await self._spawn(write=True)
+        except WorkerStartError as e:
+            return error_reply(503, "store-busy", f"the store cannot be opened for writing: {e}")
+        reply = await self._call(writer, ("update", text), time.monotonic() + self.timeout)
+        if not writer.retired:
+            # A clean close: the writer flushes, answers, drops the store and exits.
+            await self._call(writer, ("exit",), time.monotonic() + self.start_timeout)
+            await self._wait_exit(writer.pid, self.start_timeout)
+        await self._kill(writer)
         return reply
 
 
