@@ -8,6 +8,12 @@ for the answer with asyncio. A worker that overruns the time limit is killed (SI
 replaced; a worker that dies (its memory cap, a crash) is replaced too. Meanwhile the other
 workers keep answering.
 
+Each request has one deadline, fixed when it is accepted: waiting for a worker uses it up, and
+a client that goes away does not reset it (its worker is killed at that same deadline). A
+running query cannot be paused, so no queueing order helps a short query while every worker
+runs a long one; instead, when requests wait and every worker has been busy for ``short``
+seconds, up to ``spare`` extra workers start, and retire as soon as they are idle.
+
 The round trip is kept cheap: a request is a small ``marshal``-ed tuple (query text or stored
 query name, parameter values as strings, the negotiated formats); the worker binds, runs and
 serialises, and returns the finished response body and its media type, so the server only
@@ -18,7 +24,8 @@ Stores:
 * in memory (no ``store_path``): the server process loads the bundled graphs once, before it
   forks; every worker inherits that store copy-on-write (no load per worker). Updates are
   applied to every worker's copy and remembered in order, so that a replacement worker replays
-  them. They live only as long as the server process.
+  them; that log is bounded (``MAX_REPLAYED_*``) so that a replacement starts quickly. They
+  live only as long as the server process.
 * on disk: each worker is a fresh interpreter (fork, then exec: RocksDB's thread pools do not
   survive a fork) that opens the store read-only. pyoxigraph calls a read-only open beside a
   writing process undefined behaviour, so an update stops the readers, runs in one writer
