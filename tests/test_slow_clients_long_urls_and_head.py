@@ -182,3 +182,11 @@ def test_health_reports_workers_and_backlog(port: int):
     health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=30).json()
     assert set(health) == {"status", "workers", "idle", "running", "queued", "starting"}
     assert health["status"] == "ok" and health["workers"] == 2
+
+
+def test_read_timeout_must_be_positive():
+    from claimgraph.errors import ClaimgraphError
+    from claimgraph.server import ServerConfig
+
+    with pytest.raises(ClaimgraphError, match="--read-timeout"):
+        ServerConfig(read_timeout=0).check()
