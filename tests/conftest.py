@@ -239,3 +239,25 @@ def fake_server() -> Iterator[Callable[..., FakeServer]]:
     yield start
     for stop in stops:
         stop()
+
+
+# --- Figures for the CI log --------------------------------------------------------------------
+# Tests that measure something (conformance counts) report it with `summary_lines`; the lines
+# are printed in pytest's terminal summary, so CI's log shows them whether or not -s is given.
+
+_SUMMARY = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture(scope="session")
+def summary_lines(request: pytest.FixtureRequest) -> list[str]:
+    return request.config.stash.setdefault(_SUMMARY, [])
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    lines = config.stash.get(_SUMMARY, [])
+    if lines:
+        terminalreporter.section("measured figures")
+        for line in lines:
+            terminalreporter.write_line(line)

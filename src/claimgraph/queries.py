@@ -491,6 +491,7 @@ def execute(
     source: str = "query",
     default_graph: list[ox.NamedNode] | None = None,
     named_graphs: list[ox.NamedNode] | None = None,
+    base_iri: str | None = None,
 ) -> QueryResult:
     """Run SPARQL text on ``store`` and materialise the result.
 
@@ -499,6 +500,8 @@ def execute(
     """
     guard_query(text, allow_service=allow_service)
     kwargs: dict[str, object] = {"prefixes": PREFIXES}
+    if base_iri is not None:  # the endpoint's URL (SPARQL protocol); None: no resolution
+        kwargs["base_iri"] = base_iri
     if default_graph is not None:
         kwargs["default_graph"] = default_graph
     else:

@@ -173,6 +173,8 @@ class WorkerSpec:
     allow_service: tuple[str, ...] = ()
     memory_limit: int | None = 2 * GIB
     queries_dir: str | None = None
+    #: Relative IRIs in user queries and updates resolve against this (the endpoint's URL).
+    base_iri: str | None = None
 
 
 class WorkerDied(Exception):
@@ -306,6 +308,7 @@ class _WorkerState:
             max_rows=self.spec.max_rows,
             default_graph=_nodes(default_graph),
             named_graphs=_nodes(named_graphs),
+            base_iri=self.spec.base_iri,
         )
         return self._render(result, rfmt, gfmt)
 
@@ -322,13 +325,15 @@ class _WorkerState:
         return self._render(drop_parameter_columns(result, query), rfmt, gfmt)
 
     def _update(self, text: str) -> Reply:
-        apply_update(self.store, text, self.spec.allow_service)
+        apply_update(self.store, text, self.spec.allow_service, base_iri=self.spec.base_iri)
         if hasattr(self.store, "flush") and self.spec.store_path is not None:
             self.store.flush()
         return Reply(204, "text/plain", b"")
 
 
-def apply_update(store: ox.Store, text: str, allow_service: tuple[str, ...]) -> None:
+def apply_update(
+    store: ox.Store, text: str, allow_service: tuple[str, ...], *, base_iri: str | None = None
+) -> None:
     """Run a SPARQL update (guarded like a query); raise QuerySyntaxError / QueryRefused."""
     from .namespaces import PREFIXES
     from .queries import _query_error_position
@@ -336,7 +341,7 @@ def apply_update(store: ox.Store, text: str, allow_service: tuple[str, ...]) -> 
 
     guard_query(text, allow_service=allow_service)
     try:
-        store.update(text, prefixes=PREFIXES)
+        store.update(text, prefixes=PREFIXES, base_iri=base_iri)
     except SyntaxError as e:
         line, col, msg = _query_error_position(e)
         raise QuerySyntaxError(msg, path="update", line=line, column=col) from None
