@@ -46,11 +46,15 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 def check_host_name(name: str) -> str:
     """A ``--host-name`` value, normalised; ValueError unless it is a bare host name."""
     host = name.strip().lower().rstrip(".")
+    bad = ValueError(f"--host-name takes a host name such as sparql.example.org, not {name!r}")
     if host.startswith("[") and host.endswith("]"):
-        ipaddress.IPv6Address(host[1:-1])  # raises ValueError
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise bad from None
         return host
     if not host or any(c in host for c in "/:@ \\?#[]"):
-        raise ValueError(f"--host-name takes a host name such as sparql.example.org, not {name!r}")
+        raise bad
     return host
 
 
