@@ -31,6 +31,7 @@ from .errors import (
     CatalogError,
     ParameterError,
     QuerySyntaxError,
+    RemoteError,
     UnknownQueryError,
 )
 from .namespaces import CG, PREFIXES, SLUG_NAMESPACES, compact
@@ -517,7 +518,21 @@ def execute(
         line, col, msg = _query_error_position(e)
         raise QuerySyntaxError(msg, path=source, line=line, column=col) from None
     except RuntimeError as e:
+        if REACHES_OUT.search(text):
+            raise remote_failure() from None
         raise QuerySyntaxError(f"query cannot run: {e}", path=source) from None
+
+
+#: SERVICE or LOAD anywhere in the text. A run-time error of a text that passed the guard with
+#: either word is taken for a failure of the (allowed) remote: pyoxigraph's message then
+#: carries the remote's content type or body, which is never shown.
+REACHES_OUT = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+
+
+def remote_failure() -> RemoteError:
+    return RemoteError(
+        "a SERVICE or LOAD request failed or its answer could not be read (details withheld)"
+    )
 
 
 def _materialise(raw: object, max_rows: int | None) -> QueryResult:

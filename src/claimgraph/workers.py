@@ -336,16 +336,22 @@ def apply_update(
 ) -> None:
     """Run a SPARQL update (guarded like a query); raise QuerySyntaxError / QueryRefused."""
     from .namespaces import PREFIXES
-    from .queries import _query_error_position
+    from .queries import REACHES_OUT, _query_error_position, remote_failure
     from .safety import guard_query
 
     guard_query(text, allow_service=allow_service)
     try:
         store.update(text, prefixes=PREFIXES, base_iri=base_iri)
     except SyntaxError as e:
+        # The SPARQL parser says "error at L:C: …"; anything else is the parser of the data
+        # a LOAD fetched, whose message quotes that data.
+        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
+            raise remote_failure() from None
         line, col, msg = _query_error_position(e)
         raise QuerySyntaxError(msg, path="update", line=line, column=col) from None
     except RuntimeError as e:
+        if REACHES_OUT.search(text):
+            raise remote_failure() from None
         raise QuerySyntaxError(f"update cannot run: {e}", path="update") from None
 
 
