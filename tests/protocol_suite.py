@@ -1,4 +1,4 @@
-"""Runner for the W3C SPARQL 1.1 Protocol tests (``../shared/conformance/sparql-protocol/``).
+"""Runner for the W3C SPARQL 1.1 Protocol tests (``tests/data/w3c-sparql-protocol/``).
 
 The manifest describes each test as HTTP exchanges in RDF; this reads it with pyoxigraph, sends
 each exchange to a real ``claimgraph serve`` over a socket (http.client, so that the headers are
@@ -29,13 +29,13 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-SUITE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "sparql-protocol"
+SUITE = Path(__file__).resolve().parent / "data" / "w3c-sparql-protocol"  # a copy, see README
 MANIFEST = SUITE / "manifest.ttl"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -285,13 +285,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(store: Path, *, token: str | None, log: Path) -> Iterator[int]:
+def serving(
+    store: Path | None, *, token: str | None, log: Path, extra: Sequence[str] = ()
+) -> Iterator[int]:
     """A real ``claimgraph serve`` on a free 127.0.0.1 port; yields the port."""
     import httpx
 
     port = free_port()
-    args = [sys.executable, "-m", "claimgraph", "serve", "--store", str(store),
-            "--port", str(port), "--timeout", "20", "--workers", "1"]
+    args = [sys.executable, "-m", "claimgraph", "serve", "--port", str(port),
+            "--timeout", "20", "--workers", "1", *extra]
+    if store is not None:
+        args += ["--store", str(store)]
     env = {k: v for k, v in os.environ.items() if k != "CLAIMGRAPH_STORE"}
     if token is not None:
         args += ["--allow-update", "--token-env", "CG_PROTOCOL_TOKEN"]

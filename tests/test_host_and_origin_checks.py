@@ -8,8 +8,6 @@ must never make the listener see a connection.
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +18,7 @@ from starlette.testclient import TestClient
 from claimgraph.errors import ClaimgraphError
 from claimgraph.hostguard import HostPolicy
 from claimgraph.server import ServerConfig, create_app
+from tests.conftest import Listener  # the type of the `listener` fixture
 
 BASE = "http://127.0.0.1:7878"
 
@@ -55,40 +54,6 @@ REBOUND_SAME_ORIGIN_POST = {
     "Sec-Fetch-Site": "same-origin",
     "Sec-Fetch-Mode": "cors",
 }
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections it is offered."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    lst = Listener()
-    yield lst
-    lst.close()
 
 
 @pytest.fixture(scope="module")
