@@ -214,3 +214,15 @@ def test_host_policy_as_a_pure_function():
 def test_host_name_option_takes_only_a_host_name(bad: str):
     with pytest.raises(ClaimgraphError, match="--host-name"):
         ServerConfig(host_names=(bad,)).check()
+
+
+def test_serve_with_a_bad_host_name_exits_2_with_one_line(runner):
+    from claimgraph.cli import app as cli_app
+
+    result = runner.invoke(cli_app, ["serve", "--host-name", "http://x.example", "--port", "0"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        "claimgraph: error: --host-name takes a host name such as sparql.example.org, "
+        "not 'http://x.example'"
+    ]

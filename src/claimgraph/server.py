@@ -208,7 +208,7 @@ class ServerConfig:
         if not _is_loopback(self.host):
             warnings.append(
                 f"listening on {self.host}, not on a loopback address: other machines can "
-                "reach this endpoint"
+                "reach this endpoint (by the names given with --host-name only)"
             )
         if self.allow_service:
             warnings.append(
