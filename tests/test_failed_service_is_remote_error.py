@@ -41,6 +41,7 @@ def remote_error(response) -> str:
     [
         (200, "text/html", f"<html>{SECRET}</html>"),
         (200, "application/sparql-results+json", "{" + SECRET),
+        (200, "text/tab-separated-values", f"?s\n<{SECRET}"),
         (500, "text/plain", SECRET),
     ],
 )

@@ -515,6 +515,8 @@ def execute(
         raw = store.query(text, **kwargs)  # type: ignore[arg-type]
         return _materialise(raw, max_rows)
     except SyntaxError as e:
+        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
+            raise remote_failure() from None  # not the SPARQL parser: a SERVICE's answer
         line, col, msg = _query_error_position(e)
         raise QuerySyntaxError(msg, path=source, line=line, column=col) from None
     except RuntimeError as e:
