@@ -334,7 +334,10 @@ class _WorkerState:
 def apply_update(
     store: ox.Store, text: str, allow_service: tuple[str, ...], *, base_iri: str | None = None
 ) -> None:
-    """Run a SPARQL update (guarded like a query); raise QuerySyntaxError / QueryRefused."""
+    """Run a SPARQL update (guarded like a query); raise QuerySyntaxError / QueryRefused.
+
+    A failing allowed LOAD is a RemoteError: the message of pyoxigraph quotes the fetched data.
+    """
     from .namespaces import PREFIXES
     from .queries import REACHES_OUT, _query_error_position, remote_failure
     from .safety import guard_query
