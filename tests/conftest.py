@@ -239,3 +239,66 @@ def fake_server() -> Iterator[Callable[..., FakeServer]]:
     yield start
     for stop in stops:
         stop()
+
+
+# --- A listener that tells whether a request ran (Host / Origin checks, browser tests) ------
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it is offered.
+
+    A SERVICE to it, on an endpoint allowed to reach 127.0.0.1, is the oracle of "the refused
+    request ran nothing": the count must not move.
+    """
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+# --- Figures for the CI log --------------------------------------------------------------------
+# Tests that measure something (conformance counts) report it with `summary_lines`; the lines
+# are printed in pytest's terminal summary, so CI's log shows them whether or not -s is given.
+
+_SUMMARY = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture(scope="session")
+def summary_lines(request: pytest.FixtureRequest) -> list[str]:
+    return request.config.stash.setdefault(_SUMMARY, [])
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    lines = config.stash.get(_SUMMARY, [])
+    if lines:
+        terminalreporter.section("measured figures")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -344,6 +344,10 @@ def serve_command(
     cors: Annotated[
         str | None, typer.Option("--cors", help="Origin allowed to call from a browser.")
     ] = None,
+    host_name: Annotated[
+        list[str] | None,
+        typer.Option("--host-name", help="Extra name clients may use in Host (repeatable)."),
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Query worker processes.")] = 2,
     worker_memory: Annotated[
         int, typer.Option("--worker-memory", help="Memory cap per worker in MiB (0: none).")
@@ -366,6 +370,7 @@ def serve_command(
             token=token,
             token_env=token_env,
             cors=cors,
+            host_names=tuple(host_name or ()),
             workers=workers,
             worker_memory=worker_memory * 1024**2 if worker_memory > 0 else None,
         )

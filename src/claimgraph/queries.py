@@ -32,6 +32,7 @@ from .errors import (
     CatalogError,
     ParameterError,
     QuerySyntaxError,
+    RemoteError,
     UnknownQueryError,
 )
 from .namespaces import CG, PREFIXES, SLUG_NAMESPACES, compact
@@ -492,6 +493,7 @@ def execute(
     source: str = "query",
     default_graph: list[ox.NamedNode] | None = None,
     named_graphs: list[ox.NamedNode] | None = None,
+    base_iri: str | None = None,
 ) -> QueryResult:
     """Run SPARQL text on ``store`` and materialise the result.
 
@@ -502,6 +504,8 @@ def execute(
     """
     guard_query(text, allow_service=allow_service)
     kwargs: dict[str, object] = {"prefixes": PREFIXES}
+    if base_iri is not None:  # the endpoint's URL (SPARQL protocol); None: no resolution
+        kwargs["base_iri"] = base_iri
     if default_graph is not None:
         kwargs["default_graph"] = default_graph
     if named_graphs is not None:
@@ -516,9 +520,13 @@ def execute(
         raw = store.query(text, **kwargs)  # type: ignore[arg-type]
         return _materialise(raw, max_rows)
     except SyntaxError as e:
+        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
+            raise remote_failure() from None  # not the SPARQL parser: a SERVICE's answer
         line, col, msg = _query_error_position(e)
         raise QuerySyntaxError(msg, path=source, line=line, column=col) from None
     except RuntimeError as e:
+        if REACHES_OUT.search(text):
+            raise remote_failure() from None
         raise QuerySyntaxError(f"query cannot run: {e}", path=source) from None
 
 
@@ -558,6 +566,18 @@ def declares_dataset(text: str, base_iri: str | None = None) -> bool:
     except (RuntimeError, OSError):
         return False  # it parsed; only evaluating it failed
     return False
+
+
+#: SERVICE or LOAD anywhere in the text. A run-time error of a text that passed the guard with
+#: either word is taken for a failure of the (allowed) remote: pyoxigraph's message then
+#: carries the remote's content type or body, which is never shown.
+REACHES_OUT = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+
+
+def remote_failure() -> RemoteError:
+    return RemoteError(
+        "a SERVICE or LOAD request failed or its answer could not be read (details withheld)"
+    )
 
 
 def _materialise(raw: object, max_rows: int | None) -> QueryResult:

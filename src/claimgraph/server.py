@@ -44,6 +44,7 @@ from starlette.routing import Route
 
 from . import __version__
 from .errors import ClaimgraphError, InputError, UnknownQueryError
+from .hostguard import HostGuardMiddleware, HostPolicy, check_host_name
 from .queries import Catalog, StoredQuery, load_catalog
 from .safety import guard_query, query_form
 from .workers import (
@@ -137,6 +138,8 @@ class ServerConfig:
     workers: int = 2
     worker_memory: int | None = 2 * GIB
     queries_dir: str | Path | None = None
+    #: Extra names clients may address the endpoint by (Host header), besides the loopback ones.
+    host_names: tuple[str, ...] = ()
     _resolved_token: str | None = field(default=None, init=False, repr=False)
 
     def check(self) -> list[str]:
@@ -165,6 +168,10 @@ class ServerConfig:
                 )
             hosts.append(host)
         self.allow_service = tuple(hosts)
+        try:
+            self.host_names = tuple(dict.fromkeys(check_host_name(n) for n in self.host_names))
+        except ValueError as e:
+            raise ClaimgraphError(str(e)) from None
         if self.token is not None and self.token_env is not None:
             raise ClaimgraphError("give --token or --token-env, not both")
         token = self.token
@@ -206,7 +213,7 @@ class ServerConfig:
         if not _is_loopback(self.host):
             warnings.append(
                 f"listening on {self.host}, not on a loopback address: other machines can "
-                "reach this endpoint"
+                "reach this endpoint (by the names given with --host-name only)"
             )
         if self.allow_service:
             warnings.append(
@@ -218,6 +225,23 @@ class ServerConfig:
     def update_token(self) -> str | None:
         return self._resolved_token
 
+    @property
+    def endpoint_url(self) -> str:
+        """This endpoint's URL from the configuration alone, never from a request's Host.
+
+        It is the base IRI of relative IRIs in queries and updates and the subject of the
+        service description; the first ``--host-name`` when given, else the bound address.
+        """
+        host = self.host_names[0] if self.host_names else self.host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}/sparql"
+
+    def host_policy(self) -> HostPolicy:
+        return HostPolicy(
+            bound_host=self.host, port=self.port, host_names=self.host_names, cors=self.cors
+        )
+
     def worker_spec(self) -> WorkerSpec:
         return WorkerSpec(
             store_path=None if self.store is None else str(self.store),
@@ -225,6 +249,7 @@ class ServerConfig:
             allow_service=tuple(self.allow_service),
             memory_limit=self.worker_memory,
             queries_dir=None if self.queries_dir is None else str(self.queries_dir),
+            base_iri=self.endpoint_url,
         )
 
 
@@ -826,9 +851,16 @@ class _Endpoint:
             )
 
     async def _update(self, text: str, params: dict[str, list[str]]) -> Response:
-        for unsupported in ("using-graph-uri", "using-named-graph-uri"):
-            if unsupported in params:
-                raise HTTPError(400, "bad-request", f"{unsupported} is not supported")
+        using = params.get("using-graph-uri")
+        using_named = params.get("using-named-graph-uri")
+        if using is not None or using_named is not None:
+            from .update_dataset import with_protocol_dataset
+
+            text = with_protocol_dataset(
+                text,
+                _graph_iris(using or [], "using-graph-uri"),
+                _graph_iris(using_named or [], "using-named-graph-uri"),
+            )
         guard_query(text, allow_service=self.config.allow_service)
         return reply_response(await self.pool.update(text))
 
@@ -841,15 +873,11 @@ class _Endpoint:
             return _Response(
                 self.page, media_type="text/html; charset=utf-8", headers=_HTML_HEADERS
             )
-        endpoint = str(request.url.replace(query="", fragment=""))
-        try:
-            triples = service_description(
-                endpoint,
-                update=self.config.allow_update,
-                federated=bool(self.config.allow_service),
-            )
-        except ValueError:
-            triples = service_description("http://localhost/sparql")
+        triples = service_description(
+            self.config.endpoint_url,
+            update=self.config.allow_update,
+            federated=bool(self.config.allow_service),
+        )
         return _Response(
             _serialize_sd(triples, fmt),
             media_type=GRAPH_MEDIA[fmt],
@@ -903,7 +931,9 @@ def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starl
         Route("/api/openapi.json", endpoint.openapi, methods=["GET"]),
         Route("/api/queries/{name}", endpoint.stored_query, methods=["GET"]),
     ]
-    middleware: list[Middleware] = []
+    middleware: list[Middleware] = [
+        Middleware(HostGuardMiddleware, policy=config.host_policy(), refuse=_forbidden)
+    ]
     if config.cors:
         middleware.append(
             Middleware(
@@ -929,6 +959,18 @@ def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starl
     app.state.pool = pool
     app.state.config = config
     return app
+
+
+def _forbidden(code: str, message: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """The 403 of the Host / Origin checks, in the one JSON error shape."""
+    body = error_body(403, code, message)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode("ascii")),
+        (b"x-content-type-options", b"nosniff"),
+        (b"vary", b"Origin, Sec-Fetch-Site"),
+    ]
+    return 403, headers, body
 
 
 # --------------------------------------------------------------------------------------------
@@ -1058,10 +1100,15 @@ def run(config: ServerConfig, *, echo: Any = None) -> None:
     say = echo or (lambda line: print(line, file=sys.stderr, flush=True))
     for warning in config.check():
         say(f"claimgraph: warning: {warning}")
-    app = create_app(config)
-    app.state.pool.prepare()  # bad data or an unusable store fail here, with one line
     sock = _listen(config.host, config.port)
     host, port = sock.getsockname()[:2]
+    config.port = port  # with --port 0, the Host check and the base IRI need the real port
+    try:
+        app = create_app(config)
+        app.state.pool.prepare()  # bad data or an unusable store fail here, with one line
+    except BaseException:
+        sock.close()
+        raise
     shown = f"[{host}]" if ":" in host else host
     import uvicorn
 

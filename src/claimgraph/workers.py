@@ -187,6 +187,8 @@ class WorkerSpec:
     allow_service: tuple[str, ...] = ()
     memory_limit: int | None = 2 * GIB
     queries_dir: str | None = None
+    #: Relative IRIs in user queries and updates resolve against this (the endpoint's URL).
+    base_iri: str | None = None
 
 
 class WorkerDied(Exception):
@@ -320,6 +322,7 @@ class _WorkerState:
             max_rows=self.spec.max_rows,
             default_graph=_nodes(default_graph),
             named_graphs=_nodes(named_graphs),
+            base_iri=self.spec.base_iri,
         )
         return self._render(result, rfmt, gfmt)
 
@@ -336,25 +339,36 @@ class _WorkerState:
         return self._render(drop_parameter_columns(result, query), rfmt, gfmt)
 
     def _update(self, text: str) -> Reply:
-        apply_update(self.store, text, self.spec.allow_service)
+        apply_update(self.store, text, self.spec.allow_service, base_iri=self.spec.base_iri)
         if hasattr(self.store, "flush") and self.spec.store_path is not None:
             self.store.flush()
         return Reply(204, "text/plain", b"")
 
 
-def apply_update(store: ox.Store, text: str, allow_service: tuple[str, ...]) -> None:
-    """Run a SPARQL update (guarded like a query); raise QuerySyntaxError / QueryRefused."""
+def apply_update(
+    store: ox.Store, text: str, allow_service: tuple[str, ...], *, base_iri: str | None = None
+) -> None:
+    """Run a SPARQL update (guarded like a query); raise QuerySyntaxError / QueryRefused.
+
+    A failing allowed LOAD is a RemoteError: the message of pyoxigraph quotes the fetched data.
+    """
     from .namespaces import PREFIXES
-    from .queries import _query_error_position
+    from .queries import REACHES_OUT, _query_error_position, remote_failure
     from .safety import guard_query
 
     guard_query(text, allow_service=allow_service)
     try:
-        store.update(text, prefixes=PREFIXES)
+        store.update(text, prefixes=PREFIXES, base_iri=base_iri)
     except SyntaxError as e:
+        # The SPARQL parser says "error at L:C: …"; anything else is the parser of the data
+        # a LOAD fetched, whose message quotes that data.
+        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
+            raise remote_failure() from None
         line, col, msg = _query_error_position(e)
         raise QuerySyntaxError(msg, path="update", line=line, column=col) from None
     except RuntimeError as e:
+        if REACHES_OUT.search(text):
+            raise remote_failure() from None
         raise QuerySyntaxError(f"update cannot run: {e}", path="update") from None
 
 
