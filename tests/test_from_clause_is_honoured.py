@@ -93,7 +93,9 @@ def test_cli_query_sparql_honours_from():
 
 
 def test_endpoint_honours_from():
-    with TestClient(create_app(ServerConfig(workers=1, timeout=10.0))) as client:
+    with TestClient(
+        create_app(ServerConfig(workers=1, timeout=10.0)), base_url="http://127.0.0.1:7878"
+    ) as client:
 
         def n(query: str) -> int:
             r = client.get("/sparql", params={"query": query})

@@ -91,27 +91,27 @@ def json_error(response: bytes, status: int, code: str) -> str:
     return str(doc["error"]["message"])
 
 
-def get_of_length(length: int) -> bytes:
+def get_of_length(length: int, port: int) -> bytes:
     """A GET whose request target is exactly ``length`` bytes: ASK {} and a long comment."""
     target = "/sparql?query=" + quote("ASK {} #", safe="")
     target += "a" * (length - len(target))
     assert len(target) == length
-    return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+    return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
 
 
 def test_a_get_url_of_exactly_the_limit_is_answered(port: int):
-    status, headers, body = parse(exchange(port, get_of_length(MAX_URL)))
+    status, headers, body = parse(exchange(port, get_of_length(MAX_URL, port)))
     assert status == 200
     assert json.loads(body)["boolean"] is True
 
 
 def test_a_get_url_one_byte_over_the_limit_is_a_414_in_the_json_shape(port: int):
-    message = json_error(exchange(port, get_of_length(MAX_URL + 1)), 414, "uri-too-long")
+    message = json_error(exchange(port, get_of_length(MAX_URL + 1, port)), 414, "uri-too-long")
     assert "POST" in message
 
 
 def test_a_huge_get_url_is_refused_without_being_buffered(port: int):
-    json_error(exchange(port, get_of_length(4 * 1024 * 1024)), 414, "uri-too-long")
+    json_error(exchange(port, get_of_length(4 * 1024 * 1024, port)), 414, "uri-too-long")
 
 
 def test_garbage_instead_of_http_gets_the_json_shape(port: int):
@@ -120,9 +120,9 @@ def test_garbage_instead_of_http_gets_the_json_shape(port: int):
 
 def test_a_body_sent_a_byte_a_second_is_cut_off_with_408(port: int):
     head = (
-        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-        b"Content-Length: 40\r\n\r\n"
-    )
+        f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        "Content-Type: application/sparql-query\r\nContent-Length: 40\r\n\r\n"
+    ).encode()
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(head)
         answer = b""
@@ -144,7 +144,7 @@ def test_a_body_sent_a_byte_a_second_is_cut_off_with_408(port: int):
 
 
 def test_a_request_head_sent_a_byte_at_a_time_is_cut_off_with_408(port: int):
-    head = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"z" * 20 + b"\r\n\r\n"
+    head = f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Slow: {'z' * 20}\r\n\r\n".encode()
     message = json_error(exchange(port, head, trickle=0.25), 408, "request-timeout")
     assert "head" in message
 
@@ -156,7 +156,7 @@ def test_an_idle_connection_is_closed_by_the_server(port: int):
 
 def test_an_idle_keep_alive_connection_is_closed_after_its_response(port: int):
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        sock.sendall(f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         data = b""
         while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
             data += sock.recv(65536)
