@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .errors import ClaimgraphError, Interrupted
+from .errors import ClaimgraphError, Interrupted, QueryRefused
 
 try:  # typer vendors click from 0.20 on
     from typer._click import exceptions as _click_exc
@@ -235,15 +235,23 @@ def query_command(
     from .isolate import run_isolated
 
     def work() -> bytes:
-        return api.run_query(
-            _store(store),
-            name=name,
-            sparql=sparql,
-            file=file,
-            params=values,
-            fmt=fmt.value,
-            allow_service=services,
-        )
+        try:
+            return api.run_query(
+                _store(store),
+                name=name,
+                sparql=sparql,
+                file=file,
+                params=values,
+                fmt=fmt.value,
+                allow_service=services,
+            )
+        except PermissionError:  # the kernel's network block stopped a SERVICE or LOAD
+            if services:
+                raise
+            raise QueryRefused(
+                "the query tried to open a network connection; local queries run without "
+                "network access unless a host is allowed (--allow-service HOST)"
+            ) from None
 
     # no network for the query unless a SERVICE host is allowed
     limit = 60.0 if timeout is None else timeout

@@ -37,6 +37,7 @@ T = TypeVar("T")
 _LENGTH = struct.Struct("!Q")
 _CHUNK = 1 << 20
 _PIPE_SIZE = 1 << 20  # fewer wake-ups for big exports; best effort
+_OUT_OF_MEMORY = 71  # the child's exit code for a Python MemoryError
 _warned = False
 
 
@@ -162,10 +163,14 @@ def _death(status: int, hint: str) -> str:
             name = signal.Signals(sig).name
         except ValueError:
             name = f"signal {sig}"
-        why = hint or (" (out of memory?)" if sig == signal.SIGKILL else "")
+        why = ""
+        if sig in (signal.SIGKILL, signal.SIGABRT):  # the OOM killer, or an allocation refused
+            why = hint or " (out of memory?)"
         return f"the process running the command crashed with {name}{why}; nothing was written"
     code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
-    return f"the process running the command stopped without an answer (exit status {code}){hint}"
+    if code == _OUT_OF_MEMORY:
+        return f"the process running the command ran out of memory{hint}; nothing was written"
+    return f"the process running the command stopped without an answer (exit status {code})"
 
 
 def _warn_once() -> None:
@@ -205,7 +210,7 @@ def _child(
         try:
             payload: tuple[str, Any, bool | None] = ("ok", work(), blocked)
         except MemoryError:  # under the cap: the same report as a native abort
-            os._exit(71)
+            os._exit(_OUT_OF_MEMORY)
         except BaseException as e:  # noqa: B036 - everything goes back to the parent
             payload = ("error", _portable(e), blocked)
         try:
@@ -240,10 +245,13 @@ def _portable(e: BaseException) -> BaseException:
 
 
 def _quiet_stderr() -> None:  # pragma: no cover - runs in the child
-    """The engine's own abort messages (a Rust backtrace) must not reach the user's terminal:
-    the parent reports one line. CLAIMGRAPH_DEBUG keeps them."""
+    """The engine's own abort messages (a Rust backtrace, a fault handler's dump) must not reach
+    the user's terminal: the parent reports one line. CLAIMGRAPH_DEBUG keeps them."""
     if os.environ.get("CLAIMGRAPH_DEBUG"):
         return
+    import faulthandler  # built in; pytest or PYTHONFAULTHANDLER may have it on
+
+    faulthandler.disable()
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 2)
     os.close(null)
