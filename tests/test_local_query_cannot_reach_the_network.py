@@ -17,7 +17,7 @@ from claimgraph.cli import app
 from ._listener import listening
 
 SUPPORTED_HERE = sys.platform.startswith("linux") and platform.machine() in ("x86_64", "aarch64")
-pytestmark = pytest.mark.skipif(
+needs_seccomp = pytest.mark.skipif(
     not SUPPORTED_HERE, reason="the seccomp block exists only on Linux x86_64 and aarch64"
 )
 
@@ -42,6 +42,7 @@ def run(runner, *args: str):  # type: ignore[no-untyped-def]
     return result
 
 
+@needs_seccomp
 def test_service_with_the_guard_off_cannot_connect_from_a_local_query(runner, no_guard) -> None:  # type: ignore[no-untyped-def]
     with listening() as listener:
         sparql = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
@@ -51,6 +52,7 @@ def test_service_with_the_guard_off_cannot_connect_from_a_local_query(runner, no
     assert result.stderr == f"claimgraph: error: {BLOCKED}\n"
 
 
+@needs_seccomp
 def test_silent_service_with_the_guard_off_cannot_connect_with_timeout_zero(
     runner, no_guard
 ) -> None:  # type: ignore[no-untyped-def]
@@ -62,6 +64,7 @@ def test_silent_service_with_the_guard_off_cannot_connect_with_timeout_zero(
     assert (result.exit_code, result.stderr) == (0, "")
 
 
+@needs_seccomp
 def test_allowed_service_host_does_reach_the_listener(runner, no_guard) -> None:  # type: ignore[no-untyped-def]
     # the control: the block, not the listener or the test, is what kept the others out
     with listening() as listener:
@@ -70,6 +73,7 @@ def test_allowed_service_host_does_reach_the_listener(runner, no_guard) -> None:
         assert listener.connections >= 1
 
 
+@needs_seccomp
 def test_escape_in_prefixed_name_cannot_smuggle_service_past_both_layers(runner) -> None:  # type: ignore[no-untyped-def]
     # issue 8's second bypass, with the real guard: refused by the guard or by the kernel
     with listening() as listener:
@@ -81,3 +85,16 @@ def test_escape_in_prefixed_name_cannot_smuggle_service_past_both_layers(runner)
         assert listener.connections == 0
     assert result.exit_code == 2, result.stderr
     assert result.stderr.startswith("claimgraph: error: ") and result.stderr.count("\n") == 1
+
+
+def test_a_platform_without_the_block_is_said_once_and_the_query_still_answers(
+    runner, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("claimgraph.sandbox.block_network", lambda: False)
+    monkeypatch.setattr("claimgraph.isolate._warned", False)
+    result = run(runner, "query", "--sparql", "ASK {}", "--format", "json")
+    assert (result.exit_code, result.stdout) == (0, '{"head": {}, "boolean": true}')
+    assert result.stderr == (
+        "claimgraph: warning: this platform cannot block network access for queries (needs "
+        "Linux seccomp); only the query guard keeps SERVICE and LOAD off the network\n"
+    )
