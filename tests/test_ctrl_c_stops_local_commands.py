@@ -1,4 +1,5 @@
-"""Ctrl-C stops a local command at once: exit 130, one line, no traceback, no process left.
+"""Ctrl-C stops a local command at once: exit 130, one line, no traceback, no process left;
+a timeout or a killed CLI leaves no query running either.
 
 pyoxigraph never sees SIGINT while a query runs in native code, so before claimgraph ran local
 work in a child it could kill, Ctrl-C did nothing until the query ended. Each test starts a real
@@ -106,3 +107,46 @@ def test_ctrl_c_outside_the_child_is_also_exit_130(
     monkeypatch.setattr("claimgraph.api.parse_param_options", interrupted)
     result = runner.invoke(app, ["query", "queries"], env={"CLAIMGRAPH_STORE": None})
     assert (result.exit_code, result.stderr) == (130, "claimgraph: interrupted\n")
+
+
+def _start(args: list[str], cwd: Path) -> tuple[subprocess.Popen[bytes], int]:
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMGRAPH_STORE"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "claimgraph", *args],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not (kids := _children(proc.pid)):
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else b""
+        assert time.monotonic() < deadline, "the command never started its child"
+        time.sleep(0.01)
+    return proc, kids[0]
+
+
+def _gone(pid: int) -> bool:
+    """True once ``pid`` no longer runs (a zombie waiting for init counts as gone)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_a_timed_out_query_leaves_no_process_running(tmp_path: Path) -> None:
+    proc, child = _start(["query", "--timeout", "1", "--sparql", RUNAWAY_COUNT], tmp_path)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err == b"claimgraph: error: query timed out after 1 s (--timeout)\n"
+    assert _gone(child)
+
+
+def test_killing_the_cli_also_kills_its_query(tmp_path: Path) -> None:
+    proc, child = _start(["query", "--timeout", "0", "--sparql", RUNAWAY_COUNT], tmp_path)
+    proc.kill()  # SIGKILL: the CLI gets no chance to clean up; the kernel stops the child
+    proc.wait()
+    assert _gone(child), "the query kept running after its CLI died"
