@@ -53,12 +53,11 @@ def run_isolated(
 ) -> T:
     """Return ``work()`` computed in a child process; raise what it raised.
 
-    ``timeout`` (seconds; None or 0: none) kills the child and raises :class:`QueryTimeout`;
-    ``memory`` (bytes) caps its address space, so a runaway ORDER BY dies alone instead of
-    taking the machine's memory (it can grow by a gigabyte a second);
-    Ctrl-C kills it and raises :class:`Interrupted`; a child that dies without answering raises
-    :class:`ProcessCrashed`. ``work`` itself is not pickled (the child is a fork), but what it
-    returns or raises is.
+    ``timeout`` (seconds; None or 0: none) kills the child and raises :class:`QueryTimeout`.
+    Ctrl-C kills it and raises :class:`Interrupted`. ``memory`` (bytes) caps its address space,
+    so that a runaway ORDER BY (it can grow by a gigabyte a second) dies alone instead of taking
+    the machine's memory; a child that dies without answering raises :class:`ProcessCrashed`.
+    ``work`` itself is not pickled (the child is a fork), but what it returns or raises is.
     """
     if not hasattr(os, "fork"):  # pragma: no cover - not Linux/macOS: no way to stop it
         return work()
@@ -73,8 +72,8 @@ def run_isolated(
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         _child(work, r, w, parent, block_network, memory)
-    os.close(w)
     try:
+        os.close(w)
         data = _receive(r, deadline)
     except _Overrun:
         _kill(pid)
@@ -101,7 +100,7 @@ class _Overrun(Exception):
     pass
 
 
-def _receive(fd: int, deadline: float | None) -> bytes:
+def _receive(fd: int, deadline: float | None) -> bytearray:
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     buf = bytearray()
@@ -117,13 +116,17 @@ def _receive(fd: int, deadline: float | None) -> bytes:
             continue
         chunk = os.read(fd, _CHUNK)
         if not chunk:
-            return bytes(buf)
+            return buf
         buf += chunk
 
 
 def _kill(pid: int) -> None:
     """SIGKILL and reap the child; a second Ctrl-C meanwhile must not leave it running."""
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    main = True
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: no Ctrl-C arrives here anyway
+        main = False
     try:
         try:
             os.kill(pid, signal.SIGKILL)
@@ -131,7 +134,8 @@ def _kill(pid: int) -> None:
             pass
         _reap(pid)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if main:
+            signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 def _reap(pid: int) -> int:
@@ -144,7 +148,7 @@ def _reap(pid: int) -> int:
             continue
 
 
-def _decode(data: bytes, status: int, hint: str) -> tuple[str, Any, bool | None]:
+def _decode(data: bytearray, status: int, hint: str) -> tuple[str, Any, bool | None]:
     if len(data) >= _LENGTH.size:
         (size,) = _LENGTH.unpack_from(data)
         if len(data) == _LENGTH.size + size:
