@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .errors import ClaimgraphError
+from .errors import ClaimgraphError, Interrupted, QueryRefused
 
 try:  # typer vendors click from 0.20 on
     from typer._click import exceptions as _click_exc
@@ -37,11 +37,20 @@ def _error(message: str, code: int) -> None:
 class _Group(TyperGroup):
     """Maps every failure to one stderr line and an exit code (2 usage/input, 3 remote)."""
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click turns it into Abort and prints a blank line
+            raise Interrupted("interrupted") from None
+
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         standalone = kwargs.pop("standalone_mode", True)
         kwargs["standalone_mode"] = False
         try:
             rv = super().main(*args, **kwargs)
+        except Interrupted:  # Ctrl-C: not an error, but the shell's code for SIGINT
+            typer.echo("claimgraph: interrupted", err=True)
+            sys.exit(130)
         except ClaimgraphError as e:
             _error(str(e), e.exit_code)
         except _click_exc.NoArgsIsHelpError as e:  # bare `claimgraph`: show the help
@@ -185,17 +194,28 @@ def query_command(
         typer.Option("--endpoint", help="Run on this remote SPARQL query URL instead of locally."),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for --endpoint.")
-    ] = 30.0,
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0,
+            help="Seconds the query may run: default 60 locally (0: no limit), "
+            "30 with --endpoint.",
+            show_default=False,
+        ),
+    ] = None,
     allow_service: Annotated[
         list[str] | None,
         typer.Option("--allow-service", help="Host a SERVICE clause may reach (repeatable)."),
     ] = None,
+    memory: Annotated[
+        int, typer.Option("--memory", min=0, help="Memory cap of a local query in MiB (0: none).")
+    ] = 4096,
 ) -> None:
     """Run a stored query by NAME, or ad-hoc SPARQL with --sparql or --file."""
     from . import api
 
     values = api.parse_param_options(param or [])
+    services = tuple(allow_service or ())
     if endpoint is not None:
         from . import remote
 
@@ -207,19 +227,38 @@ def query_command(
                 file=file,
                 params=values,
                 fmt=fmt.value,
-                timeout=timeout,
+                timeout=30.0 if timeout is None else timeout,
+                allow_service=services,
             )
         )
         return
+    from .isolate import run_isolated
+
+    def work() -> bytes:
+        try:
+            return api.run_query(
+                _store(store),
+                name=name,
+                sparql=sparql,
+                file=file,
+                params=values,
+                fmt=fmt.value,
+                allow_service=services,
+            )
+        except PermissionError:  # the kernel's network block stopped a SERVICE or LOAD
+            if services:
+                raise
+            raise QueryRefused(
+                "the query tried to open a network connection; local queries run without "
+                "network access unless a host is allowed (--allow-service HOST)"
+            ) from None
+
+    # no network for the query unless a SERVICE host is allowed
+    limit = 60.0 if timeout is None else timeout
+    cap = memory * 2**20 if memory else None
     _out(
-        api.run_query(
-            _store(store),
-            name=name,
-            sparql=sparql,
-            file=file,
-            params=values,
-            fmt=fmt.value,
-            allow_service=tuple(allow_service or ()),
+        run_isolated(
+            work, timeout=limit, block_network=not services, warn_unblocked=True, memory=cap
         )
     )
 
@@ -254,15 +293,19 @@ def validate_command(
 ) -> None:
     """Check the graph against the SHACL shapes; exit 1 if it does not conform."""
     from . import api
+    from .isolate import run_isolated
 
-    report = api.validate(_store(store), data)
-    if fmt == ReportFormat.json:
-        _out(report.to_json().encode())
-    elif fmt == ReportFormat.turtle:
-        _out(report.report_turtle)
-    else:
-        _out(report.to_text().encode())
-    if not report.conforms:
+    def work() -> tuple[bytes, bool]:
+        report = api.validate(_store(store), data)
+        if fmt == ReportFormat.json:
+            return report.to_json().encode(), report.conforms
+        if fmt == ReportFormat.turtle:
+            return report.report_turtle, report.conforms
+        return report.to_text().encode(), report.conforms
+
+    body, conforms = run_isolated(work)
+    _out(body)
+    if not conforms:
         raise typer.Exit(1)
 
 
@@ -281,8 +324,9 @@ def show_command(
 ) -> None:
     """Print a provenance card for one claim."""
     from . import api
+    from .isolate import run_isolated
 
-    _out(api.show_claim(_store(store), claim, text).encode("utf-8"))
+    _out(run_isolated(lambda: api.show_claim(_store(store), claim, text).encode("utf-8")))
 
 
 @app.command("export")
@@ -305,11 +349,18 @@ def export_command(
 ) -> None:
     """Export all graphs, or one, byte-stably (sorted, fixed prefixes)."""
     from . import api
+    from .isolate import run_isolated
 
-    data = api.export(_store(store), graph=graph, fmt=fmt.value if fmt else None, output=output)
+    # the child only serialises; the file is written here, so Ctrl-C never leaves half of one
+    data = run_isolated(
+        lambda: api.export(_store(store), graph=graph, fmt=fmt.value if fmt else None)
+    )
     if output is None:
         _out(data)
     else:
+        from .export import write_atomic
+
+        write_atomic(output, data)
         typer.echo(f"wrote {len(data)} bytes to {output}", err=True)
 
 

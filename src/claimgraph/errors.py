@@ -21,6 +21,9 @@ __all__ = [
     "ParameterError",
     "StoreError",
     "RemoteError",
+    "QueryTimeout",
+    "Interrupted",
+    "ProcessCrashed",
 ]
 
 
@@ -95,3 +98,21 @@ class RemoteError(ClaimgraphError):
     """A remote SPARQL endpoint failed, refused or timed out."""
 
     exit_code = 3
+
+
+class QueryTimeout(ClaimgraphError):
+    """A local query ran past its ``--timeout``: too costly for the limit the user set (exit 2,
+    like any refused query; 3 stays for remote endpoints that fail or time out)."""
+
+
+class Interrupted(ClaimgraphError):
+    """The user pressed Ctrl-C; the CLI prints ``claimgraph: interrupted``, not an error line."""
+
+    exit_code = 130
+
+
+class ProcessCrashed(ClaimgraphError):
+    """The child process running a command died without an answer (a crash in the engine, the
+    kernel's OOM killer): not the user's input being wrong, so exit 1."""
+
+    exit_code = 1
