@@ -34,7 +34,8 @@ _MAX_SUBSET = 1024 * 1024
 
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s*")
-_ENTITY = re.compile(rb"<!ENTITY\s+([A-Za-z_][A-Za-z0-9._:-]*)\s+(?:\"([^\"]*)\"|'([^']*)')\s*>")
+#: Double quotes only, as pyoxigraph's reader accepts no other.
+_ENTITY = re.compile(rb'<!ENTITY\s+([A-Za-z_][A-Za-z0-9._:-]*)\s+"([^"]*)"\s*>')
 _PARAMETER_ENTITY = re.compile(rb"<!ENTITY\s+%")
 _EXTERNAL = re.compile(rb"<!ENTITY\s+[^\s>]+\s+(?:SYSTEM|PUBLIC)\b")
 _REFERENCE = re.compile(rb"&([A-Za-z_][A-Za-z0-9._:-]*);")
@@ -108,7 +109,7 @@ def _read_doctype(data: mmap.mmap, start: int, shown: str) -> tuple[dict[bytes, 
                 'a DOCTYPE may hold only internal <!ENTITY name "value"> declarations and comments',
                 shown,
             )
-        name, value = m.group(1), m.group(2) if m.group(2) is not None else m.group(3)
+        name, value = m.group(1), m.group(2)
         if any(c in value for c in (b"&", b"%", b"<")):
             raise _refuse(
                 f"entity {name.decode()!r} refers to other entities or markup "
