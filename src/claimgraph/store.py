@@ -8,8 +8,9 @@ mistyped ``--store`` on a read command must not answer from a new, silently crea
 Loading streams each file twice rather than holding it in memory (a 59 MB file once took
 1.06 GB): the first pass parses every file completely and writes nothing, so a syntax error
 anywhere, even at the end of the last file, leaves the store exactly as it was; the second pass
-parses again and writes in transactions of at most ``WRITE_BATCH`` quads (one transaction for
-smaller loads, which are then atomic even under SIGKILL). Every parse renames blank nodes
+parses again and writes in transactions of at most ``WRITE_BATCH`` quads, each flushed to disk
+(one transaction for smaller loads, which are then atomic even under SIGKILL; a kill during a
+larger load can leave its first batches written). Every parse renames blank nodes
 (``rename_blank_nodes=True``): pyoxigraph keeps labels as written otherwise, so ``_:b0`` in two
 files, two loads, or two exports (which all label ``_:c14nN``) would become one node.
 
@@ -384,6 +385,8 @@ def write_checked(store: ox.Store, checked: CheckedFiles) -> LoadReport:
             else:
                 for batch in _batches(_second_pass(checked), WRITE_BATCH):
                     store.extend(batch)
+                    if hasattr(store, "flush"):
+                        store.flush()  # else RocksDB's memtables grow with the file
             if hasattr(store, "flush"):
                 store.flush()
     except OSError as e:
