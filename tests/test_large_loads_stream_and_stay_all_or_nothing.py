@@ -7,13 +7,15 @@ batch size is made small here so that a multi-MB file spans many batches.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from claimgraph import store as store_module
-from claimgraph.errors import RdfSyntaxError
+from claimgraph.errors import RdfSyntaxError, StoreError
 from claimgraph.store import load_files, open_store
 
 from .test_cli_commands import one_error_line, run
@@ -97,3 +99,50 @@ def test_the_first_pass_writes_nothing(tmp_path, small_batches):
     assert recorder.writes == []
     load_files(recorder, [_big_file(tmp_path / "good.nt", broken_at_end=False)])  # type: ignore[arg-type]
     assert len(recorder.writes) > 1 and max(recorder.writes) <= 1_000
+
+
+CTRL_C_DURING_WRITE = """
+import os, signal, sys
+import pyoxigraph as ox
+from claimgraph import store as s
+s.WRITE_BATCH = 1_000
+store = ox.Store()
+real = s._batches
+def batches(quads, size):
+    for i, batch in enumerate(real(quads, size)):
+        if i == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C in the middle of the write
+        yield batch
+s._batches = batches
+try:
+    s.load_files(store, [sys.argv[1]])
+except KeyboardInterrupt:
+    print("interrupted after", len(store))
+"""
+
+
+def test_ctrl_c_during_the_write_takes_effect_once_the_load_is_complete(tmp_path):
+    path = _big_file(tmp_path / "good.nt", broken_at_end=False)
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_DURING_WRITE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.stdout.strip() == f"interrupted after {LINES + 2}", done.stderr
+
+
+def test_a_store_created_by_a_load_that_fails_while_writing_is_removed(tmp_path, monkeypatch):
+    def fail(store, checked):  # type: ignore[no-untyped-def]
+        raise StoreError("cannot write to the store: No space left on device")
+
+    monkeypatch.setattr(store_module, "write_checked", fail)
+    good = _big_file(tmp_path / "good.nt", broken_at_end=False)
+    with pytest.raises(StoreError):
+        store_module.load_into_folder(tmp_path / "new", [good])
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(StoreError):
+        store_module.load_into_folder(tmp_path / "empty", [good])
+    assert list((tmp_path / "empty").iterdir()) == []

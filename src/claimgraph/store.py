@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import signal
+import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -416,8 +417,11 @@ def load_into_folder(
     store = open_store(folder, write=True, create=True)
     try:
         return write_checked(store, checked)
-    except Exception:
+    except Exception as e:
         if created:
+            # pyoxigraph has no close(): the store closes when its last reference goes, and
+            # the traceback's frames hold some (RocksDB would rewrite CURRENT on a late close)
+            traceback.clear_frames(e.__traceback__)
             del store
             _remove_new_store(target, existed)
         raise
