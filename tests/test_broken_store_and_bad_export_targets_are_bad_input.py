@@ -14,7 +14,7 @@ import pytest
 from claimgraph.namespaces import ONTOLOGY_GRAPH
 
 from .test_cli_commands import GOOD, one_error_line, run
-from .test_read_commands_never_create_a_store import READ_COMMANDS, listing
+from .test_read_commands_never_create_a_store import READ_COMMANDS, listing, run_command
 
 
 def _broken(tmp_path: Path, current: bytes) -> Path:
@@ -33,7 +33,7 @@ def test_store_with_an_empty_current_file_is_bad_input_and_left_untouched(
     data = tmp_path / "a.ttl"
     data.write_text(GOOD)
     args = ["load", str(data)] if command == "load" else READ_COMMANDS[command]
-    message = one_error_line(run(runner, *args, "--store", str(folder)), 2)
+    message = one_error_line(run_command(runner, [*args, "--store", str(folder)]), 2)
     assert "broken store" in message and "CURRENT" in message
     assert listing(folder) == before
 

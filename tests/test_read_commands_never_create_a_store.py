@@ -6,6 +6,10 @@ one line, and writes nothing into the folder (or creates it).
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +31,38 @@ READ_COMMANDS = {
 }
 
 
+class _Result:
+    """What ``one_error_line`` reads from a CliRunner result, for a command run as a process."""
+
+    def __init__(self, done: subprocess.CompletedProcess[str]) -> None:
+        self.exit_code = done.returncode
+        self.stdout = done.stdout
+        self.stderr = done.stderr
+
+
+def run_command(runner, args: list[str], env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """``serve`` runs in its own process group: if it ever served instead of refusing, the test
+    fails after a while instead of hanging, and its workers are stopped with it."""
+    if args[0] != "serve":
+        return run(runner, *args, env=env)
+    child_env = {k: v for k, v in os.environ.items() if k != "CLAIMGRAPH_STORE"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "claimgraph", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**child_env, **(env or {})},
+        start_new_session=True,
+    )
+    try:
+        out, err = child.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        pytest.fail("serve started on a folder without a store")
+    return _Result(subprocess.CompletedProcess(args, child.returncode, out, err))
+
+
 def listing(folder: Path) -> list[tuple[str, int, int]]:
     return sorted(
         (str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns)
@@ -41,7 +77,7 @@ def _expected(folder: Path) -> str:
 @pytest.mark.parametrize("command", sorted(READ_COMMANDS))
 def test_read_command_on_a_missing_folder_exits_2_and_creates_nothing(runner, tmp_path, command):
     folder = tmp_path / "stroe"
-    result = run(runner, *READ_COMMANDS[command], "--store", str(folder))
+    result = run_command(runner, [*READ_COMMANDS[command], "--store", str(folder)])
     assert one_error_line(result, 2) == _expected(folder)
     assert not folder.exists()
 
@@ -50,7 +86,7 @@ def test_read_command_on_a_missing_folder_exits_2_and_creates_nothing(runner, tm
 def test_read_command_on_an_empty_folder_exits_2_and_writes_nothing(runner, tmp_path, command):
     folder = tmp_path / "empty"
     folder.mkdir()
-    result = run(runner, *READ_COMMANDS[command], "--store", str(folder))
+    result = run_command(runner, [*READ_COMMANDS[command], "--store", str(folder)])
     assert one_error_line(result, 2) == _expected(folder)
     assert listing(folder) == []
 
