@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -148,16 +149,17 @@ def _precheck(path: str | Path, shown: str) -> ox.RdfFormat:
     fmt = rdf_format_for(path)
     p = Path(path)
     try:
+        mode = p.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a folder, not an RDF file", path=shown)
+        if not stat.S_ISREG(mode):  # a FIFO or device cannot be read twice (and may block)
+            raise InputError("is not a regular file", path=shown)
         with open(p, "rb"):
             pass
     except FileNotFoundError:
         raise InputError("no such file", path=shown) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not an RDF file", path=shown) from None
     except OSError as e:
         raise InputError(f"cannot read file: {e.strerror or e}", path=shown) from None
-    if not p.is_file():
-        raise InputError("is not a regular file", path=shown)
     if fmt == ox.RdfFormat.RDF_XML:
         from .rdfxml import check_rdfxml_entities
 
@@ -284,25 +286,34 @@ def open_store(
         store.extend(bundled_quads())
         return store
     folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise StoreError("is not a store folder (it is a file)", path=path)
-    if not is_store(folder):
-        if folder.is_dir() and any(folder.iterdir()):
-            if create:
-                raise StoreError(
-                    "folder exists, is not empty and is not a claimgraph store", path=path
-                )
-            raise _no_store(path, " (the folder is not empty but holds no store files)")
-        if not create:
-            raise _no_store(path)
+    if not _check_folder(folder, path, create=create):
         bundled = bundled_quads()
         with _sigint_deferred():
             store = _open_disk(folder, path, write=True)
             store.extend(bundled)
             store.flush()
         return store
-    _check_store_files(folder, path)
     return _open_disk(folder, path, write=write or create)
+
+
+def _check_folder(folder: Path, path: str | Path, *, create: bool) -> bool:
+    """Whether ``folder`` holds a sound store (True) or none yet that ``create`` may make."""
+    if folder.exists() and not folder.is_dir():
+        raise StoreError("is not a store folder (it is a file)", path=path)
+    if is_store(folder):
+        _check_store_files(folder, path)
+        return True
+    try:
+        occupied = folder.is_dir() and any(folder.iterdir())
+    except OSError as e:
+        raise StoreError(f"cannot read folder: {e.strerror or 'I/O error'}", path=path) from None
+    if occupied:
+        if create:
+            raise StoreError("folder exists, is not empty and is not a claimgraph store", path=path)
+        raise _no_store(path, " (the folder is not empty but holds no store files)")
+    if not create:
+        raise _no_store(path)
+    return False
 
 
 # ---- loading ------------------------------------------------------------------------------
@@ -410,10 +421,10 @@ def load_into_folder(
     The files are checked before the store is opened, so a bad file creates no store; a store
     created here is removed again if writing fails (Ctrl-C is held until the write is done).
     """
-    checked = check_files(paths, graph=graph)
     target = Path(folder)
+    created = not _check_folder(target, folder, create=True)  # fail before a long parse
+    checked = check_files(paths, graph=graph)
     existed = target.exists()
-    created = not is_store(target)
     store = open_store(folder, write=True, create=True)
     try:
         return write_checked(store, checked)
