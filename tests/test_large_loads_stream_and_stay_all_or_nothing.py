@@ -7,6 +7,7 @@ batch size is made small here so that a multi-MB file spans many batches.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,30 @@ def test_a_store_created_by_a_load_that_fails_while_writing_is_removed(tmp_path,
     with pytest.raises(StoreError):
         store_module.load_into_folder(tmp_path / "empty", [good])
     assert list((tmp_path / "empty").iterdir()) == []
+
+
+def test_a_fifo_is_refused_without_blocking_since_it_cannot_be_read_twice(tmp_path):
+    fifo = tmp_path / "pipe.nt"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "claimgraph", "load", str(fifo), "--store", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a regression would block on the FIFO: fail, do not hang
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "CLAIMGRAPH_STORE"},
+    )
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"claimgraph: error: {fifo}: is not a regular file\n",
+    )
+    assert not (tmp_path / "s").exists()
+
+
+def test_the_store_folder_is_checked_before_a_long_parse(runner, tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<http://example.org/a> <http://example.org/b> .\n")
+    message = one_error_line(run(runner, "load", str(bad), "--store", str(not_a_folder)), 2)
+    assert message == f"{not_a_folder}: is not a store folder (it is a file)"
