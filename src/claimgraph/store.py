@@ -46,6 +46,7 @@ __all__ = [
     "is_store",
     "load_files",
     "check_files",
+    "CheckedFiles",
     "write_checked",
     "load_into_folder",
     "parse_rdf_file",
@@ -324,7 +325,7 @@ class _Checked:
     path: Path
     shown: str
     count: int
-    stat: tuple[int, int, int, int]
+    identity: tuple[int, int, int, int]  # device, inode, size, mtime: unchanged for pass two
 
 
 def _stat(path: Path) -> tuple[int, int, int, int]:
@@ -379,7 +380,7 @@ def _batches(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
 def _second_pass(checked: CheckedFiles) -> Iterator[ox.Quad]:
     for f in checked.files:
         try:
-            unchanged = _stat(f.path) == f.stat
+            unchanged = _stat(f.path) == f.identity
         except OSError:
             unchanged = False
         if not unchanged:
