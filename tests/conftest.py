@@ -56,7 +56,7 @@ def memory_store() -> ox.Store:
 def disk_store(tmp_path: Path) -> Path:
     """A temporary on-disk store folder, created with the bundled graphs."""
     folder = tmp_path / "store"
-    store = open_store(folder)
+    store = open_store(folder, create=True)
     del store  # release the lock: tests open it again through the API or the CLI
     return folder
 

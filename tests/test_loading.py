@@ -66,12 +66,12 @@ def test_unknown_extension(tmp_path):
         parse_rdf_file(_write(tmp_path, "a.txt", GOOD))
 
 
-def test_rdfxml_with_entities_is_refused(tmp_path):
+def test_rdfxml_with_entities_referring_to_entities_is_refused(tmp_path):
     text = (
-        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]>'
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
     )
-    with pytest.raises(InputError, match="DOCTYPE or ENTITY declaration is refused"):
+    with pytest.raises(InputError, match="refers to other entities"):
         parse_rdf_file(_write(tmp_path, "a.rdf", text))
 
 
@@ -92,5 +92,7 @@ def test_second_writer_gets_a_clear_message(disk_store):
 def test_a_folder_that_is_not_a_store_is_refused(tmp_path):
     (tmp_path / "stuff").mkdir()
     (tmp_path / "stuff" / "notes.txt").write_text("x")
-    with pytest.raises(StoreError, match="not a claimgraph store"):
+    with pytest.raises(StoreError, match="no claimgraph store at"):
         open_store(tmp_path / "stuff")
+    with pytest.raises(StoreError, match="not a claimgraph store"):
+        open_store(tmp_path / "stuff", create=True)

@@ -247,6 +247,7 @@ def test_a_failing_update_changes_nothing():
 
 def test_updates_on_a_disk_store_are_written_and_seen_by_every_reader(tmp_path: Path):
     folder = tmp_path / "store"
+    open_store(folder, create=True)  # only load creates a store; serve opens it
 
     async def body(pool: WorkerPool) -> None:
         assert not any(boolean(r) for r in await pool.run_on_all(query(INSERTED)))

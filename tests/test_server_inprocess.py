@@ -534,8 +534,8 @@ def test_openapi_is_valid_and_lists_every_stored_query(client):
 # --- an on-disk store -------------------------------------------------------------------------
 
 
-def test_an_on_disk_store_answers_like_the_bundled_graphs(client, tmp_path: Path):
-    config = ServerConfig(store=tmp_path / "store", workers=1)  # created on first use
+def test_an_on_disk_store_answers_like_the_bundled_graphs(client, disk_store: Path):
+    config = ServerConfig(store=disk_store, workers=1)  # made by load: serve creates no store
     with TestClient(create_app(config)) as on_disk:
         assert count(on_disk) == count(client)
         r = on_disk.post("/sparql", data={"update": "DROP ALL"})

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from .errors import ClaimgraphError, InputError, ParameterError
 from .queries import Catalog, QueryResult, StoredQuery, execute, load_catalog, run_stored
 from .render import render_result
-from .store import LoadReport, load_files, open_store
+from .store import LoadReport, load_into_folder
 
 __all__ = [
     "parse_param_options",
@@ -118,8 +118,7 @@ def load_into(
     store_dir: str | Path, files: Sequence[str | Path], graph: str | None = None
 ) -> LoadReport:
     """Add files to the on-disk store in ``store_dir`` (created if new), all or nothing."""
-    store = open_store(store_dir, write=True)
-    return load_files(store, files, graph=graph)
+    return load_into_folder(store_dir, files, graph=graph)
 
 
 def validate(store: ox.Store, data_file: str | Path | None = None):  # type: ignore[no-untyped-def]

@@ -89,7 +89,7 @@ StoreOption = Annotated[
     typer.Option(
         "--store",
         envvar="CLAIMGRAPH_STORE",
-        help="On-disk store folder (created with the bundled graphs if new). "
+        help="On-disk store folder (only load creates one, with the bundled graphs). "
         "Default: the bundled graphs in memory.",
         show_default=False,
     ),

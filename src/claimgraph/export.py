@@ -3,7 +3,9 @@
 The same graph always gives the same bytes: quads are sorted, prefixes are the fixed set
 claimgraph uses (only those that occur), and blank nodes, whose labels pyoxigraph changes on
 every load, are renamed canonically (RDFC-1.0) first. Writing to a file goes through a
-temporary file and a rename, so a failed export never leaves a half-written file.
+temporary file and a rename, so a failed export never leaves a half-written file; the file gets
+the mode a shell redirect would give it (an existing file's own mode, else 0666 less the umask),
+not the private 0600 of the temporary file.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None 
             f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
         )
     if graph is not None:
+        from .store import graph_iri
+
+        graph = graph_iri(graph)
         node = ox.NamedNode(graph)
         if not store.contains_named_graph(node):
             raise InputError(f"the store has no graph <{graph}>")
@@ -69,15 +74,34 @@ def _has_blank(q: ox.Quad) -> bool:
     )
 
 
+def _umask() -> int:
+    try:  # Linux reports it without changing it
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("folder does not exist", path=folder)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    if target.is_dir():
+        raise InputError("is a folder, not a file", path=path)
+    try:
+        mode = target.stat().st_mode & 0o7777 if target.is_file() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    except OSError as e:
+        raise InputError(f"cannot write: {e.strerror or e}", path=path) from None
     try:
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)
             f.write(data)
         os.replace(tmp, target)
     except OSError as e:

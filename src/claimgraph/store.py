@@ -1,36 +1,58 @@
-"""Opening the store and loading RDF into it, all-or-nothing.
+"""Opening the store and loading RDF into it, all-or-nothing, with distinct blank nodes.
 
 The default store is in memory and holds the bundled ontology, data and shapes, each in its own
-named graph. ``open_store(DIR)`` opens a persistent on-disk store instead; a new one starts with
-the same bundled graphs so that it answers the same questions.
+named graph. ``open_store(DIR)`` opens a persistent on-disk store instead. Only ``load`` creates
+one (``create=True``), with the same bundled graphs so that it answers the same questions: a
+mistyped ``--store`` on a read command must not answer from a new, silently created store.
 
-Loading parses every file completely before anything is written, then adds all quads in one
-transaction (``Store.extend``): a syntax error in the third file leaves the store exactly as it
-was. Files are parsed by pyoxigraph, which refuses remote JSON-LD contexts and ``file://``
-reads; RDF/XML with a DOCTYPE is refused because its entities expand without limit.
+Loading streams each file twice rather than holding it in memory (a 59 MB file once took
+1.06 GB): the first pass parses every file completely and writes nothing, so a syntax error
+anywhere, even at the end of the last file, leaves the store exactly as it was; the second pass
+parses again and writes in transactions of at most ``WRITE_BATCH`` quads, each flushed to disk
+(one transaction for smaller loads, which are then atomic even under SIGKILL; a kill during a
+larger load can leave its first batches written). Every parse renames blank nodes
+(``rename_blank_nodes=True``): pyoxigraph keeps labels as written otherwise, so ``_:b0`` in two
+files, two loads, or two exports (which all label ``_:c14nN``) would become one node.
+
+Files are parsed by pyoxigraph, which refuses remote JSON-LD contexts and ``file://`` reads;
+RDF/XML entities are checked first (``rdfxml.py``) because pyoxigraph expands them unboundedly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Sequence
+import re
+import shutil
+import signal
+import stat
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import InputError, RdfSyntaxError, StoreError
-from .namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH, document_graph
+from .namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, document_graph
 from .resources import bundled_dir
 
 __all__ = [
     "RDF_FORMATS",
+    "WRITE_BATCH",
     "LoadReport",
     "bundled_quads",
     "open_store",
+    "is_store",
     "load_files",
+    "check_files",
+    "CheckedFiles",
+    "write_checked",
+    "load_into_folder",
     "parse_rdf_file",
+    "iter_rdf_file",
     "rdf_format_for",
+    "graph_iri",
     "graph_names",
 ]
 
@@ -48,6 +70,9 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     ".xml": ox.RdfFormat.RDF_XML,
     ".n3": ox.RdfFormat.N3,
 }
+
+#: Quads per write transaction: a transaction is held in memory until it commits.
+WRITE_BATCH = 50_000
 
 
 @dataclass(frozen=True)
@@ -73,50 +98,103 @@ def rdf_format_for(path: str | Path) -> ox.RdfFormat:
         ) from None
 
 
-def parse_rdf_file(
-    path: str | Path, *, graph: str | None = None, display: str | None = None
-) -> list[ox.Quad]:
-    """Parse one file completely; triples (the default graph) go to ``graph`` if given.
+# ---- graph names --------------------------------------------------------------------------
 
-    Raises :class:`RdfSyntaxError` with the file, line and column of the first error.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+#: Schemes written without ``//`` that are taken as IRIs, not as an unknown prefix.
+_OPAQUE_SCHEMES = ("urn", "tag", "mailto", "did", "uuid", "info")
+
+
+def graph_iri(text: str) -> str:
+    """A graph name given by a user, as an absolute IRI.
+
+    Accepts ``<iri>``, an absolute IRI, or a prefixed name of claimgraph's prefix table
+    (``cgg:ontology``): ``load --graph cgg:ontology`` once stored the IRI ``<cgg:ontology>``.
     """
-    shown = display or str(path)
-    fmt = rdf_format_for(path)
+    value = text.strip()
+    bracketed = value.startswith("<") and value.endswith(">")
+    if bracketed:
+        value = value[1:-1]
+    elif ":" in value and value.split(":", 1)[0] in PREFIXES:
+        prefix, local = value.split(":", 1)
+        value = PREFIXES[prefix] + local
+    elif ":" in value and not value.split(":", 1)[1].startswith("//"):
+        scheme = value.split(":", 1)[0]
+        if scheme.lower() not in _OPAQUE_SCHEMES:
+            raise InputError(
+                f"unknown prefix {scheme!r} in graph name {text!r}; use a full IRI "
+                f"(<{value}>) or one of the prefixes {', '.join(sorted(PREFIXES))}"
+            )
+    if not _SCHEME.match(value):
+        raise InputError(f"graph name {text!r} is not an absolute IRI or a prefixed name")
     try:
-        data = Path(path).read_bytes()
+        ox.NamedNode(value)
+    except ValueError:
+        raise InputError(f"graph name {text!r} is not a valid IRI") from None
+    return value
+
+
+# ---- parsing ------------------------------------------------------------------------------
+
+
+def _syntax_error(e: SyntaxError, shown: str) -> RdfSyntaxError:
+    message = e.msg if isinstance(e.msg, str) else str(e)
+    # pyoxigraph says "Parser error at line 3 between columns 1 and 4: real message"
+    if message.startswith("Parser error") and ": " in message:
+        message = message.split(": ", 1)[1]
+    return RdfSyntaxError(message, path=shown, line=e.lineno, column=e.offset)
+
+
+def _precheck(path: str | Path, shown: str) -> ox.RdfFormat:
+    """Refuse a file that cannot be parsed safely, before pyoxigraph reads it."""
+    fmt = rdf_format_for(path)
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a folder, not an RDF file", path=shown)
+        if not stat.S_ISREG(mode):  # a FIFO or device cannot be read twice (and may block)
+            raise InputError("is not a regular file", path=shown)
+        with open(p, "rb"):
+            pass
     except FileNotFoundError:
         raise InputError("no such file", path=shown) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not an RDF file", path=shown) from None
     except OSError as e:
         raise InputError(f"cannot read file: {e.strerror or e}", path=shown) from None
     if fmt == ox.RdfFormat.RDF_XML:
-        head = data.upper()
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise InputError(
-                "RDF/XML with a DOCTYPE or ENTITY declaration is refused "
-                "(entity expansion is unbounded)",
-                path=shown,
-            )
+        from .rdfxml import check_rdfxml_entities
+
+        check_rdfxml_entities(p, shown)
+    return fmt
+
+
+def iter_rdf_file(
+    path: str | Path, *, graph: str | None = None, display: str | None = None
+) -> Iterator[ox.Quad]:
+    """Stream one file's quads with fresh blank nodes; triples go to ``graph`` if given.
+
+    Raises :class:`RdfSyntaxError` (file, line, column) while iterating, at the first error.
+    """
+    shown = display or str(path)
+    fmt = _precheck(path, shown)
+    target = ox.NamedNode(graph) if graph is not None else None
     try:
-        quads = list(ox.parse(data, format=fmt))
+        for q in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True):
+            if target is not None and isinstance(q.graph_name, ox.DefaultGraph):
+                yield ox.Quad(q.subject, q.predicate, q.object, target)
+            else:
+                yield q
     except SyntaxError as e:
-        message = e.msg if isinstance(e.msg, str) else str(e)
-        # pyoxigraph says "Parser error at line 3 between columns 1 and 4: real message"
-        if message.startswith("Parser error") and ": " in message:
-            message = message.split(": ", 1)[1]
-        raise RdfSyntaxError(message, path=shown, line=e.lineno, column=e.offset) from None
+        raise _syntax_error(e, shown) from None
     except (ValueError, OSError) as e:
-        raise InputError(f"cannot parse: {e}", path=shown) from None
-    if graph is not None:
-        target = ox.NamedNode(graph)
-        quads = [
-            ox.Quad(q.subject, q.predicate, q.object, target)
-            if isinstance(q.graph_name, ox.DefaultGraph)
-            else q
-            for q in quads
-        ]
-    return quads
+        raise InputError(f"cannot parse: {getattr(e, 'strerror', None) or e}", path=shown) from None
+
+
+def parse_rdf_file(
+    path: str | Path, *, graph: str | None = None, display: str | None = None
+) -> list[ox.Quad]:
+    """Parse one file completely (see :func:`iter_rdf_file`)."""
+    return list(iter_rdf_file(path, graph=graph, display=display))
 
 
 def _sorted_files(folder: Path) -> list[Path]:
@@ -138,71 +216,245 @@ def bundled_quads() -> list[ox.Quad]:
     return quads
 
 
-def open_store(path: str | Path | None = None, *, write: bool = False) -> ox.Store:
+# ---- opening ------------------------------------------------------------------------------
+
+_MANIFEST = re.compile(rb"MANIFEST-[0-9]+\n")
+
+
+def is_store(folder: str | Path) -> bool:
+    """Whether ``folder`` holds a store: RocksDB's ``CURRENT`` file is there."""
+    return (Path(folder) / "CURRENT").exists()
+
+
+def _no_store(path: str | Path, detail: str = "") -> StoreError:
+    return StoreError(
+        f"no claimgraph store at {path}{detail} "
+        f"(create one with `claimgraph load --store {path} …`)"
+    )
+
+
+def _check_store_files(folder: Path, path: str | Path) -> None:
+    """Refuse a damaged store before RocksDB opens it (a failed read-write open writes files)."""
+    current = folder / "CURRENT"
+    try:
+        content = current.read_bytes()[:256] if current.is_file() else b""
+    except OSError as e:
+        reason = e.strerror or "I/O error"
+        raise StoreError(f"broken store: cannot read CURRENT: {reason}", path=path) from None
+    if not _MANIFEST.fullmatch(content):
+        raise StoreError(
+            "broken store: its CURRENT file is empty or damaged "
+            "(restore the folder from a backup, or load into a new folder)",
+            path=path,
+        )
+    if not (folder / content.decode().strip()).is_file():
+        raise StoreError(
+            f"broken store: CURRENT names {content.decode().strip()}, which is missing", path=path
+        )
+
+
+def _open_disk(folder: Path, path: str | Path, *, write: bool) -> ox.Store:
+    try:
+        return ox.Store(str(folder)) if write else ox.Store.read_only(str(folder))
+    except (OSError, RuntimeError) as e:
+        # RocksDB's messages carry absolute paths and internals: never shown as they are
+        text = str(e).lower()
+        if "lock" in text:
+            raise StoreError(
+                "store is in use by another process (one writer at a time)", path=path
+            ) from None
+        if isinstance(e, PermissionError) or "permission denied" in text:
+            raise StoreError("cannot open store: permission denied", path=path) from None
+        if "corruption" in text or isinstance(e, RuntimeError):
+            raise StoreError(
+                "broken store: its files are damaged or incomplete", path=path
+            ) from None
+        raise StoreError("cannot open store", path=path) from None
+
+
+def open_store(
+    path: str | Path | None = None, *, write: bool = False, create: bool = False
+) -> ox.Store:
     """Open the store claimgraph works on.
 
     ``path=None``: a new in-memory store holding the bundled graphs. Otherwise the on-disk
-    store in folder ``path``: created (and filled with the bundled graphs) when it does not
-    exist yet; opened read-only unless ``write`` so that readers never take the writer's lock.
+    store in folder ``path``, read-only unless ``write`` so that readers never take the
+    writer's lock. A folder that does not exist or is empty holds no store: ``create`` makes
+    one there (read-write, with the bundled graphs); without it that is an error.
     """
     if path is None:
         store = ox.Store()
         store.extend(bundled_quads())
         return store
     folder = Path(path)
+    if not _check_folder(folder, path, create=create):
+        bundled = bundled_quads()
+        with _sigint_deferred():
+            store = _open_disk(folder, path, write=True)
+            store.extend(bundled)
+            store.flush()
+        return store
+    return _open_disk(folder, path, write=write or create)
+
+
+def _check_folder(folder: Path, path: str | Path, *, create: bool) -> bool:
+    """Whether ``folder`` holds a sound store (True) or none yet that ``create`` may make."""
     if folder.exists() and not folder.is_dir():
-        raise StoreError("is not a store folder", path=path)
-    is_new = not (folder / "CURRENT").exists()
-    if is_new and folder.is_dir() and any(folder.iterdir()):
-        raise StoreError("folder exists, is not empty and is not a claimgraph store", path=path)
+        raise StoreError("is not a store folder (it is a file)", path=path)
+    if is_store(folder):
+        _check_store_files(folder, path)
+        return True
     try:
-        if is_new or write:
-            store = ox.Store(str(folder))
-        else:
-            store = ox.Store.read_only(str(folder))
+        occupied = folder.is_dir() and any(folder.iterdir())
     except OSError as e:
-        text = str(e)
-        if "lock" in text.lower():
-            raise StoreError(
-                "store is in use by another process (one writer at a time)", path=path
-            ) from None
-        raise StoreError("cannot open store", path=path) from None
-    if is_new:
-        store.extend(bundled_quads())
-        store.flush()
-    return store
+        raise StoreError(f"cannot read folder: {e.strerror or 'I/O error'}", path=path) from None
+    if occupied:
+        if create:
+            raise StoreError("folder exists, is not empty and is not a claimgraph store", path=path)
+        raise _no_store(path, " (the folder is not empty but holds no store files)")
+    if not create:
+        raise _no_store(path)
+    return False
+
+
+# ---- loading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Checked:
+    path: Path
+    shown: str
+    count: int
+    identity: tuple[int, int, int, int]  # device, inode, size, mtime: unchanged for pass two
+
+
+def _stat(path: Path) -> tuple[int, int, int, int]:
+    s = path.stat()
+    return (s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class CheckedFiles:
+    """Files that parsed completely (first pass), ready for :func:`write_checked`."""
+
+    files: tuple[_Checked, ...]
+    graph: str | None
+
+
+def check_files(paths: Sequence[str | Path], *, graph: str | None = None) -> CheckedFiles:
+    """First pass: parse every file to its end, writing nothing; the first error is raised."""
+    iri = graph_iri(graph) if graph is not None else None
+    checked = []
+    for path in paths:
+        p = Path(path)
+        count = sum(1 for _ in iter_rdf_file(p, graph=iri, display=str(path)))
+        checked.append(_Checked(p, str(path), count, _stat(p)))
+    return CheckedFiles(tuple(checked), iri)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while a load is written: it then takes effect once the load is complete."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        yield
+        return
+    old = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, old)
+
+
+def _batches(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
+    batch: list[ox.Quad] = []
+    for q in quads:
+        batch.append(q)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _second_pass(checked: CheckedFiles) -> Iterator[ox.Quad]:
+    for f in checked.files:
+        try:
+            unchanged = _stat(f.path) == f.identity
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            raise InputError("the file changed while it was being loaded", path=f.shown)
+        yield from iter_rdf_file(f.path, graph=checked.graph, display=f.shown)
+
+
+def write_checked(store: ox.Store, checked: CheckedFiles) -> LoadReport:
+    """Second pass: parse again and write, in one transaction when the load is small."""
+    total = sum(f.count for f in checked.files)
+    try:
+        with _sigint_deferred():
+            if total <= WRITE_BATCH:
+                store.extend(list(_second_pass(checked)))
+            else:
+                for batch in _batches(_second_pass(checked), WRITE_BATCH):
+                    store.extend(batch)
+                    if hasattr(store, "flush"):
+                        store.flush()  # else RocksDB's memtables grow with the file
+            if hasattr(store, "flush"):
+                store.flush()
+    except OSError as e:
+        raise StoreError(f"cannot write to the store: {e.strerror or 'I/O error'}") from None
+    return LoadReport(tuple((f.shown, f.count) for f in checked.files))
 
 
 def load_files(
     store: ox.Store, paths: Sequence[str | Path], *, graph: str | None = None
 ) -> LoadReport:
-    """Add RDF files to ``store`` in one transaction: all of them, or (on any error) none."""
-    if graph is not None:
-        _check_iri(graph)
-    parsed: list[tuple[str, list[ox.Quad]]] = []
-    for path in paths:
-        parsed.append((str(path), parse_rdf_file(path, graph=graph)))
-    everything: list[ox.Quad] = [q for _, quads in parsed for q in quads]
+    """Add RDF files to ``store``: all of them, or (on any error in any file) none."""
+    return write_checked(store, check_files(paths, graph=graph))
+
+
+def load_into_folder(
+    folder: str | Path, paths: Sequence[str | Path], *, graph: str | None = None
+) -> LoadReport:
+    """Check the files, then open (or create) the store in ``folder`` and write them.
+
+    The files are checked before the store is opened, so a bad file creates no store; a store
+    created here is removed again if writing fails (Ctrl-C is held until the write is done).
+    """
+    target = Path(folder)
+    created = not _check_folder(target, folder, create=True)  # fail before a long parse
+    checked = check_files(paths, graph=graph)
+    existed = target.exists()
+    store = open_store(folder, write=True, create=True)
     try:
-        store.extend(everything)
-        if hasattr(store, "flush"):
-            store.flush()
-    except OSError as e:
-        raise StoreError(f"cannot write to the store: {e}") from None
-    return LoadReport(tuple((name, len(quads)) for name, quads in parsed))
+        return write_checked(store, checked)
+    except Exception as e:
+        if created:
+            # pyoxigraph has no close(): the store closes when its last reference goes, and
+            # the traceback's frames hold some (RocksDB would rewrite CURRENT on a late close)
+            traceback.clear_frames(e.__traceback__)
+            del store
+            _remove_new_store(target, existed)
+        raise
+
+
+def _remove_new_store(folder: Path, existed: bool) -> None:
+    import gc
+
+    gc.collect()  # close the store's files first
+    if not existed:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for child in folder.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def graph_names(store: ox.Store) -> list[str]:
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-
-
-def _check_iri(iri: str) -> None:
-    try:
-        ox.NamedNode(iri)
-    except ValueError as e:
-        raise InputError(f"invalid graph IRI {iri!r}: {e}") from None
-    if ":" not in iri:
-        raise InputError(f"graph IRI must be absolute: {iri!r}")
 
 
 def env_store() -> str | None:

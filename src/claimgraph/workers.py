@@ -1158,7 +1158,7 @@ def _hard_kill(pid: int) -> None:
 
 
 def _check_disk_store(path: str, timeout: float = 300.0) -> None:
-    """Open (or create) the on-disk store in a short-lived fresh process, never in this one.
+    """Open the on-disk store (never created here) in a short-lived fresh process, not in this one.
 
     RocksDB starts threads, and this process forks its workers.
     """
@@ -1181,7 +1181,7 @@ def _check_disk_store(path: str, timeout: float = 300.0) -> None:
 
 
 def _check_main(path: str) -> None:
-    """In the check process: open the store (creating it if new); one line on stderr if not."""
+    """In the check process: open the store (only load creates one); one line on stderr if not."""
     from .store import open_store
 
     try:
