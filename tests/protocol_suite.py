@@ -265,7 +265,7 @@ def make_store(folder: Path, tests: list[ProtocolTest] | None = None) -> Path:
     """An on-disk store holding every ``ut:graphData`` file in its named graph."""
     from claimgraph.store import open_store
 
-    store = open_store(folder)
+    store = open_store(folder, write=True, create=True)
     seen = set()
     for test in tests if tests is not None else load_manifest():
         for file, graph in test.graph_data:
