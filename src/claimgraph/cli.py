@@ -271,7 +271,7 @@ def load_command(
     ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Add RDF files to the on-disk store in one transaction: all of them or none."""
+    """Add RDF files to the on-disk store: all of them or none, even if the load is killed."""
     from . import api
 
     if store is None:

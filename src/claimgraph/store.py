@@ -8,11 +8,13 @@ mistyped ``--store`` on a read command must not answer from a new, silently crea
 Loading streams each file twice rather than holding it in memory (a 59 MB file once took
 1.06 GB): the first pass parses every file completely and writes nothing, so a syntax error
 anywhere, even at the end of the last file, leaves the store exactly as it was; the second pass
-parses again and writes in transactions of at most ``WRITE_BATCH`` quads, each flushed to disk
-(one transaction for smaller loads, which are then atomic even under SIGKILL; a kill during a
-larger load can leave its first batches written). Every parse renames blank nodes
-(``rename_blank_nodes=True``): pyoxigraph keeps labels as written otherwise, so ``_:b0`` in two
-files, two loads, or two exports (which all label ``_:c14nN``) would become one node.
+parses again and writes in transactions of at most ``WRITE_BATCH`` quads, each flushed to disk.
+``load_into_folder`` (the ``load`` command) is all-or-nothing even under SIGKILL or a full disk:
+a load of one transaction into an existing store is written in place; a larger one, or one that
+creates the store, is written into a staging copy that then replaces the folder (``swap.py``).
+Every parse renames blank nodes (``rename_blank_nodes=True``): pyoxigraph keeps labels as written
+otherwise, so ``_:b0`` in two files, two loads, or two exports (which all label ``_:c14nN``)
+would become one node.
 
 Files are parsed by pyoxigraph, which refuses remote JSON-LD contexts and ``file://`` reads;
 RDF/XML entities are checked first (``rdfxml.py``) because pyoxigraph expands them unboundedly.
@@ -33,6 +35,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import swap
 from .errors import InputError, RdfSyntaxError, StoreError
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, document_graph
 from .resources import bundled_dir
@@ -287,6 +290,8 @@ def open_store(
         store.extend(bundled_quads())
         return store
     folder = Path(path)
+    if not is_store(folder) and swap.leftovers(Path(os.path.realpath(folder)), "old"):
+        _finish_swap(Path(os.path.realpath(folder)), path)
     if not _check_folder(folder, path, create=create):
         bundled = bundled_quads()
         with _sigint_deferred():
@@ -295,6 +300,17 @@ def open_store(
             store.flush()
         return store
     return _open_disk(folder, path, write=write or create)
+
+
+def _finish_swap(folder: Path, path: str | Path) -> None:
+    """A load killed between the two renames of a swap left no store at ``folder``: finish it."""
+    with swap.load_lock(folder, path, wait=True):
+        try:
+            swap.recover(folder, clean=False)
+        except OSError as e:
+            raise StoreError(
+                f"cannot finish an interrupted load: {e.strerror or e}", path=path
+            ) from None
 
 
 def _check_folder(folder: Path, path: str | Path, *, create: bool) -> bool:
@@ -410,47 +426,108 @@ def write_checked(store: ox.Store, checked: CheckedFiles) -> LoadReport:
 def load_files(
     store: ox.Store, paths: Sequence[str | Path], *, graph: str | None = None
 ) -> LoadReport:
-    """Add RDF files to ``store``: all of them, or (on any error in any file) none."""
+    """Add RDF files to ``store``: all of them, or (on any error in any file) none.
+
+    A load larger than ``WRITE_BATCH`` quads is written in batches into this open store, so a
+    process killed meanwhile leaves its first batches; ``load_into_folder`` does not.
+    """
     return write_checked(store, check_files(paths, graph=graph))
 
 
 def load_into_folder(
     folder: str | Path, paths: Sequence[str | Path], *, graph: str | None = None
 ) -> LoadReport:
-    """Check the files, then open (or create) the store in ``folder`` and write them.
+    """Check the files, then write them into the store in ``folder`` (created if new).
 
-    The files are checked before the store is opened, so a bad file creates no store; a store
-    created here is removed again if writing fails (Ctrl-C is held until the write is done).
+    All or nothing, even if the process is killed or the disk fills: the files are checked
+    before anything is written; a load of one transaction (``WRITE_BATCH`` quads) into an
+    existing store is written in place, anything else (a new store, or a larger load) into a
+    staging copy that then replaces the store folder in one step (``swap.py``). Ctrl-C is held
+    until the load is complete.
     """
-    target = Path(folder)
-    created = not _check_folder(target, folder, create=True)  # fail before a long parse
+    target = Path(os.path.realpath(folder))
+    _check_folder(target, folder, create=True)  # fail before a long parse
     checked = check_files(paths, graph=graph)
-    existed = target.exists()
-    store = open_store(folder, write=True, create=True)
+    with swap.load_lock(target, folder):
+        try:
+            swap.recover(target, clean=True)  # a killed load's leftovers
+        except OSError as e:
+            raise StoreError(
+                f"cannot finish an interrupted load: {e.strerror or e}", path=folder
+            ) from None
+        created = not _check_folder(target, folder, create=True)
+        total = sum(f.count for f in checked.files)
+        if not created and (total <= WRITE_BATCH or not swap.can_swap(target)):
+            # one transaction: atomic in place (or a mount point, which cannot be swapped)
+            return write_checked(open_store(folder, write=True), checked)
+        return _load_staged(target, folder, checked, created=created)
+
+
+def _load_staged(
+    target: Path, shown: str | Path, checked: CheckedFiles, *, created: bool
+) -> LoadReport:
+    """Write into a staging copy of the store (a checkpoint, or a new store), then swap it in."""
+    staging = swap.staging_path(target)
+    shutil.rmtree(staging, ignore_errors=True)
+    original: ox.Store | None = None
+    store: ox.Store | None = None
     try:
-        return write_checked(store, checked)
-    except Exception as e:
-        if created:
-            # pyoxigraph has no close(): the store closes when its last reference goes, and
-            # the traceback's frames hold some (RocksDB would rewrite CURRENT on a late close)
-            traceback.clear_frames(e.__traceback__)
-            del store
-            _remove_new_store(target, existed)
+        with _sigint_deferred():
+            if created:
+                store = open_store(staging, create=True)
+            else:
+                original = open_store(shown, write=True)  # its lock: no other writer meanwhile
+                current = (target / "CURRENT").read_bytes()
+                try:
+                    original.backup(str(staging))
+                except OSError as e:
+                    raise StoreError(
+                        f"cannot copy the store for the load: {e.strerror or 'I/O error'}",
+                        path=shown,
+                    ) from None
+                swap._step("checkpoint")
+                store = _open_disk(staging, shown, write=True)
+            report = write_checked(store, checked)
+            store = original = None
+            _close_stores(target, staging, shown)
+            swap._step("staged")
+            if created:
+                swap.place_new(target, staging)
+                return report
+            with swap.rocksdb_lock(target, shown):
+                if (target / "CURRENT").read_bytes() != current:
+                    raise StoreError(
+                        "store was written by another process during the load; nothing was written",
+                        path=shown,
+                    )
+                swap.swap_in(target, staging)
+            return report
+    except BaseException as e:
+        # pyoxigraph has no close(): a store closes when its last reference goes, and the
+        # traceback's frames hold some (RocksDB would rewrite CURRENT on a late close)
+        traceback.clear_frames(e.__traceback__)
+        store = original = None
+        import gc
+
+        gc.collect()
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(e, OSError):
+            raise StoreError(
+                f"cannot write to the store: {e.strerror or 'I/O error'}", path=shown
+            ) from None
         raise
 
 
-def _remove_new_store(folder: Path, existed: bool) -> None:
+def _close_stores(target: Path, staging: Path, shown: str | Path) -> None:
+    """Make sure the staging copy and the original are closed: a late close would write."""
     import gc
 
-    gc.collect()  # close the store's files first
-    if not existed:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    for child in folder.iterdir():
-        if child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
-        else:
-            child.unlink(missing_ok=True)
+    gc.collect()
+    still = swap.open_paths_under(staging) + [
+        p for p in swap.open_paths_under(target) if p == str(target / "LOCK")
+    ]
+    if still:
+        raise StoreError("internal error: the store is still open before the swap", path=shown)
 
 
 def graph_names(store: ox.Store) -> list[str]:
