@@ -192,8 +192,9 @@ def test_service_to_an_allowed_host_written_plainly_passes(text):
         "SELECT * WHERE { SERVICE # comment\n <http://ok.example/> { ?s ?p ?o } }",
         "SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }",
         "PREFIX e: <http://ok.example/> SELECT * WHERE { SERVICE e:x { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE <http://ok.example/services> { ?s ?p ?o } }",
     ],
-    ids=["comment-between", "variable", "prefixed-name"],
+    ids=["comment-between", "variable", "prefixed-name", "word-inside-the-iri"],
 )
 def test_service_target_that_is_not_a_plain_iri_is_refused_even_for_an_allowed_host(text):
     with pytest.raises(QueryRefused, match="without a plain"):
