@@ -118,6 +118,7 @@ NESTING_BUDGET = 4096
 _NESTING_COST = {"{": 8, "[": 8, "(": 2}
 _OPERATORS = "!&|+-*/=<>^"
 
+_BRACKET = re.compile(r"[(){}\[\]]")
 _REMOTE_WORD = re.compile(r"SERVICE|LOAD", re.IGNORECASE)
 #: What may follow SERVICE or LOAD: SPARQL white space only, optionally SILENT, then an absolute
 #: http(s) IRI written out plainly: no escapes, no userinfo, a host that can be compared.
@@ -203,11 +204,11 @@ def _guard(text: str, allowed: frozenset[str], max_bytes: int, max_depth: int) -
 
 def _check_nesting(text: str, max_depth: int) -> None:
     depth = deepest = 0
-    for c in text:
+    for c in _BRACKET.findall(text):  # only the brackets: a 64 KB text is mostly other characters
         if c in "({[":
             depth += 1
             deepest = max(deepest, depth)
-        elif c in ")}]":
+        else:
             depth -= 1
     if deepest > max_depth:
         raise QueryRefused(f"query nests brackets {deepest} deep; the limit is {max_depth}")
