@@ -20,6 +20,7 @@ printed at the end of the module (``pytest -s``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -53,12 +54,16 @@ FIGURES: dict[str, int] = {}
 
 
 @pytest.fixture(scope="module", autouse=True)
-def report_figures() -> Iterator[None]:
+def report_figures(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Print how many queries ran and how long it took in the test summary, also in CI."""
     started = time.monotonic()
     yield
     took = time.monotonic() - started
     counts = ", ".join(f"{k}: {v}" for k, v in FIGURES.items())
-    print(f"\nguard fuzz: {counts}; {took:.1f} s", file=sys.__stderr__)
+    line = f"guard fuzz: {counts}; {took:.1f} s"
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print(f"\n{line}", file=sys.stderr)
 
 
 @pytest.fixture
