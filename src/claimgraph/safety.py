@@ -4,6 +4,10 @@ pyoxigraph crashes the whole process on very deeply nested queries, and it execu
 ``SERVICE <http://…>`` (and ``LOAD`` in updates) by making real HTTP requests. So, everywhere
 user text becomes a query (CLI and endpoint alike), claimgraph bounds the size and the bracket
 depth and refuses SERVICE/LOAD unless the target host is on an allow-list.
+
+``guard_query`` decides from the raw text alone. The rough lexer ``tokens`` is kept for callers
+that only need a good guess (``query_form``, ``remote`` adding a dataset clause); a guess is
+never what lets a query through.
 """
 
 from __future__ import annotations
@@ -76,18 +80,6 @@ def tokens(text: str) -> Iterator[Token]:
         else:
             yield Token("punct", c, i, i + 1)
             i += 1
-
-
-def _depth(toks: Iterable[Token]) -> int:
-    depth = deepest = 0
-    for t in toks:
-        if t.kind == "punct":
-            if t.text in "({[":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif t.text in ")}]":
-                depth -= 1
-    return deepest
 
 
 def query_form(text: str) -> str:
