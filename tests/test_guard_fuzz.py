@@ -199,19 +199,20 @@ _HIDERS = st.sampled_from(["", "'}}}'", '"))))"', "# ]]]]\n", "<)}>", "'''}'''",
 _LEVELS = st.sampled_from(
     [("{ ", "}"), ("(", ")"), ("FILTER EXISTS { ", "}"), ("[ <urn:p> ", "]"), ("!", ""),
      ("1+", ""), ("true&&", ""), ("{ SELECT * { ", "} }"), ("OPTIONAL { ", "}"),
-     ("1<(", ")"), ("-", "")]
+     ("1<(", ")"), ("-", ""), ("STR(CONCAT(')))',", "))"), ("COALESCE(", ")"),
+     ("FILTER NOT EXISTS { ", "}"), ("FILTER(EXISTS { ", "})"), ("IF(true,", ",1)")]
 )
 
 
 @st.composite
 def deep_nesting(draw: st.DrawFn) -> str:
     opener, closer = draw(_LEVELS)
-    levels = draw(st.integers(min_value=300, max_value=12000))
+    levels = draw(st.one_of(st.integers(100, 1000), st.integers(1000, 12000)))
     hider = draw(_HIDERS)
     if opener == "1<(":  # issue 8: the lexer reads "<(((…&&2>" as one IRI
         inner = "1<" + "(" * levels + "1" + ")" * levels + "&&2>1"
         text = f"ASK {{ FILTER({inner}) {hider} }}"
-    elif opener in ("(", "!", "1+", "true&&", "-"):
+    elif opener in ("(", "!", "1+", "true&&", "-", "COALESCE(", "IF(true,") or "CONCAT" in opener:
         inner = opener * levels + "1" + closer * levels
         text = f"ASK {{ FILTER({inner}) {hider} }}"
     else:

@@ -56,8 +56,12 @@ SERVICE_TEXTS = [
 SERVICE_IDS = [
     "less-than", "escape-in-name", "after-number", "after-true", "glued-name", "u-escape"
 ]
-DEPTH_TEXTS = [LESS_THAN_HIDES_DEPTH, OPERATOR_CHAIN, EXISTS_HIDDEN_BY_STRINGS]
-DEPTH_IDS = ["less-than-depth", "operator-chain", "exists-behind-strings"]
+#: Function calls cost the parser five times a plain bracket; the strings hide every level.
+CALLS_HIDDEN_BY_STRINGS = "ASK { FILTER(" + "STR(CONCAT(')))'," * 500 + "'a'" + "))" * 500 + ") }"
+DEPTH_TEXTS = [
+    LESS_THAN_HIDES_DEPTH, OPERATOR_CHAIN, EXISTS_HIDDEN_BY_STRINGS, CALLS_HIDDEN_BY_STRINGS
+]
+DEPTH_IDS = ["less-than-depth", "operator-chain", "exists-behind-strings", "calls-behind-strings"]
 
 
 @pytest.fixture(scope="module")
@@ -209,5 +213,5 @@ def test_refusal_of_the_word_in_a_literal_says_why_and_how():
 
 
 def test_ordinary_deep_but_legal_queries_still_pass():
-    braces = "{ " * 200 + "}" * 200
+    braces = "{ " * 150 + "}" * 150
     guard_query("ASK { " + braces + " FILTER(" + "(" * 250 + "1" + ")" * 250 + ") }")
