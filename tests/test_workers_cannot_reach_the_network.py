@@ -110,3 +110,20 @@ def test_exec_on_disk_workers_run_under_a_seccomp_filter(disk_store: Any) -> Non
 
 def test_workers_with_an_allowed_host_run_without_a_filter() -> None:
     assert worker_filters(WorkerSpec(allow_service=("127.0.0.1",))) == [0, 0]
+
+
+def test_endpoint_without_guard_cannot_reach_a_local_listener(no_guard: None) -> None:
+    """The whole app, guard off in the server and in the workers it forks: the kernel holds."""
+    from starlette.testclient import TestClient
+
+    from claimgraph.server import ServerConfig, create_app
+
+    with listening() as listener:
+        text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+        config = ServerConfig(workers=1, timeout=10.0)
+        with TestClient(create_app(config), base_url="http://localhost") as client:
+            r = client.post("/sparql", content=text.encode(),
+                            headers={"Content-Type": "application/sparql-query"})
+        assert r.status_code == 502, r.text
+        assert r.json()["error"]["code"] == "remote-error"
+        assert listener.connections == 0
