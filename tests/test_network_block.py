@@ -132,3 +132,17 @@ def test_unknown_architecture_is_not_blocked(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(platform, "machine", lambda: "riscv64")
     monkeypatch.setattr(sandbox, "_installed", False)
     assert sandbox.block_network() is False
+
+
+def test_serve_warns_once_at_start_up_where_the_block_is_unavailable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from claimgraph.workers import WorkerPool, WorkerSpec
+
+    monkeypatch.setattr(sandbox, "network_block_supported", lambda: False)
+    said: list[str] = []
+    WorkerPool(WorkerSpec(), log=said.append).prepare()
+    assert len(said) == 1 and said[0].startswith("warning: this platform cannot block")
+    said.clear()
+    WorkerPool(WorkerSpec(allow_service=("example.org",)), log=said.append).prepare()
+    assert said == []  # a host is allowed: no block is wanted, nothing to warn about

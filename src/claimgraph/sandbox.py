@@ -110,6 +110,14 @@ def _program(machine: str) -> list[tuple[int, int, int, int]]:
     return prog
 
 
+def _thread_count() -> int:
+    """Threads of this process, native ones included (Python's count misses those)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
+
+
 def block_network() -> bool:
     """Make this process (all its threads and future children) unable to open internet sockets.
 
@@ -141,11 +149,12 @@ def block_network() -> bool:
         ctypes.c_ulong(_SECCOMP_FILTER_FLAG_TSYNC),
         ctypes.byref(prog),
     )
-    if rc != 0 and ctypes.get_errno() == errno.ENOSYS:
-        # kernels before 3.17 have no seccomp(2); prctl filters only the calling thread
+    if rc != 0:
+        # No seccomp(2) (kernels before 3.17, some sandboxes): prctl filters only the calling
+        # thread, which is enough only while it is the process's one thread.
         import threading
 
-        if threading.active_count() != 1:
+        if threading.active_count() != 1 or _thread_count() != 1:
             return False
         rc = libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0)
     if rc != 0:

@@ -34,7 +34,9 @@ Stores:
 
 Every worker runs under an address-space cap (``RLIMIT_AS``), ignores SIGINT (the server
 decides when workers stop), closes every descriptor it inherited but its socket, and gets
-SIGKILL if the server dies (``PR_SET_PDEATHSIG``).
+SIGKILL if the server dies (``PR_SET_PDEATHSIG``). Unless ``--allow-service`` named a host, a
+worker also loses the ability to open internet sockets (``sandbox.block_network``), so a query
+that got past the text guard still cannot reach the network.
 """
 
 from __future__ import annotations
@@ -189,6 +191,11 @@ class WorkerSpec:
     queries_dir: str | None = None
     #: Relative IRIs in user queries and updates resolve against this (the endpoint's URL).
     base_iri: str | None = None
+
+    @property
+    def block_network(self) -> bool:
+        """No host allowed: nothing a worker runs has a reason to open an internet socket."""
+        return not self.allow_service
 
 
 class WorkerDied(Exception):
@@ -385,8 +392,13 @@ def _nodes(iris: list[str] | None) -> list[ox.NamedNode] | None:
     return None if iris is None else [ox.NamedNode(g) for g in iris]
 
 
-def _child_setup(keep_fd: int, memory_limit: int | None) -> None:
-    """First thing after fork: own signals, no inherited descriptors, resource caps."""
+def _child_setup(keep_fd: int, memory_limit: int | None, block_network: bool = False) -> None:
+    """First thing after fork: own signals, no inherited descriptors, resource caps.
+
+    The network block comes after the descriptors are closed: it stops new internet sockets,
+    not ones already open, and the server's (its listener, its clients) are among those closed.
+    It survives the exec of an on-disk worker.
+    """
     # Objects inherited from the server are never collected here: a collected socket object
     # would close a descriptor number that the store may be using by then.
     gc.freeze()
@@ -407,6 +419,10 @@ def _child_setup(keep_fd: int, memory_limit: int | None) -> None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    if block_network:
+        from .sandbox import block_network as block
+
+        block()  # where the platform cannot, the server said so once at start-up
 
 
 def _die_with_parent() -> None:
@@ -474,7 +490,7 @@ def _fork_worker(
         code = 0
         try:
             parent_sock.close()
-            _child_setup(child_sock.fileno(), spec.memory_limit)
+            _child_setup(child_sock.fileno(), spec.memory_limit, spec.block_network)
             if spec.store_path is None:
                 _child_main(child_sock, spec, template, replay, write)
             else:
@@ -516,7 +532,12 @@ def _exec_main(args: dict[str, Any]) -> None:
         sock = socket.socket(fileno=int(args["fd"]))
         fields = dict(args["spec"])
         fields["allow_service"] = tuple(fields["allow_service"])
-        _child_main(sock, WorkerSpec(**fields), None, (), bool(args["write"]))
+        spec = WorkerSpec(**fields)
+        if spec.block_network:  # inherited from the fork already; again in case of another path
+            from .sandbox import block_network
+
+            block_network()
+        _child_main(sock, spec, None, (), bool(args["write"]))
     except BaseException:
         code = 1
     finally:
@@ -684,6 +705,14 @@ class WorkerPool:
         from .queries import load_catalog
 
         load_catalog(self.spec.queries_dir)  # the workers inherit the parsed catalog
+        if self.spec.block_network:
+            from .sandbox import network_block_supported
+
+            if not network_block_supported():
+                self._log(
+                    "warning: this platform cannot block the query workers' network access "
+                    "(seccomp); only the query guard stops SERVICE and LOAD"
+                )
         if self.spec.store_path is None:
             from .store import open_store
 
