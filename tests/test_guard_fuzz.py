@@ -76,7 +76,7 @@ def listener() -> Iterator[Listener]:
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[TestClient]:
     config = ServerConfig(allow_update=True, token=TOKEN, workers=2, timeout=10.0)
-    with TestClient(create_app(config), base_url="http://localhost") as client:
+    with TestClient(create_app(config), base_url="http://localhost:7878") as client:
         yield client
 
 

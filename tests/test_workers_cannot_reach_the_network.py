@@ -121,7 +121,7 @@ def test_endpoint_without_guard_cannot_reach_a_local_listener(no_guard: None) ->
     with listening() as listener:
         text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
         config = ServerConfig(workers=1, timeout=10.0)
-        with TestClient(create_app(config), base_url="http://localhost") as client:
+        with TestClient(create_app(config), base_url="http://localhost:7878") as client:
             r = client.post("/sparql", content=text.encode(),
                             headers={"Content-Type": "application/sparql-query"})
         assert r.status_code == 502, r.text
