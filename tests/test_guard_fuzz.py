@@ -268,7 +268,7 @@ def test_generated_load_updates_never_reach_the_listener(listener, endpoint):
         before = listener.connections
         store = ox.Store()
         try:
-            guard_query(text)
+            guard_query(text, update=True)
         except QueryRefused:
             pass
         else:

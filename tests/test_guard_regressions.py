@@ -215,3 +215,17 @@ def test_refusal_of_the_word_in_a_literal_says_why_and_how():
 def test_ordinary_deep_but_legal_queries_still_pass():
     braces = "{ " * 150 + "}" * 150
     guard_query("ASK { " + braces + " FILTER(" + "(" * 250 + "1" + ")" * 250 + ") }")
+
+
+def test_the_word_load_in_a_query_is_harmless_and_passes(listener):
+    # LOAD is an update operation: the query grammar cannot parse it, so a query naming a
+    # ".../download" IRI is not refused, and a LOAD sent as a query never reaches out.
+    guard_query("SELECT * WHERE { ?s ?p <http://example.org/download> }")
+    with pytest.raises(SyntaxError):
+        ox.Store().query(f"LOAD <{listener.url}>")
+    assert listener.connections == 0
+
+
+def test_the_word_load_in_an_update_is_still_refused():
+    with pytest.raises(QueryRefused, match="LOAD"):
+        guard_query("INSERT DATA { <urn:a> <urn:b> <http://example.org/download> }", update=True)

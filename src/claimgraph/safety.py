@@ -112,6 +112,9 @@ _OPERATORS = "!&|+-*/=<>^"
 
 _BRACKET = re.compile(r"[(){}\[\]]")
 _REMOTE_WORD = re.compile(r"SERVICE|LOAD", re.IGNORECASE)
+#: In a query only SERVICE reaches out: LOAD is an update operation, which the query grammar
+#: (``Store.query``, a remote ``query=``) cannot parse at all, so "download" may stand there.
+_SERVICE_WORD = re.compile(r"SERVICE", re.IGNORECASE)
 #: What may follow SERVICE or LOAD: SPARQL white space only, optionally SILENT, then an absolute
 #: http(s) IRI written out plainly: no escapes, no userinfo, a host that can be compared.
 _TARGET = re.compile(
@@ -154,8 +157,13 @@ def guard_query(
     allow_service: Iterable[str] = (),
     max_bytes: int = MAX_QUERY_BYTES,
     max_depth: int = MAX_DEPTH,
+    update: bool = False,
 ) -> None:
     """Raise :class:`QueryRefused` unless ``text`` is safe to hand to the SPARQL engine.
+
+    ``update``: the text goes to the update parser (``Store.update``), where LOAD is an
+    operation; a query is only ever parsed by the query grammar, which has no LOAD, so for a
+    query the word LOAD (say in ``<…/download>``) is harmless and not refused.
 
     The decision never depends on reading the query as SPARQL: a lexer that differs from the
     parser's in one corner (``<`` as less-than or IRI, an escape in a prefixed name) can be
@@ -183,18 +191,21 @@ def guard_query(
     and over. Refusals raise and are not cached.
     """
     allowed = frozenset(h.lower() for h in allow_service)
-    _guard(text, allowed, max_bytes, max_depth)
+    _guard(text, allowed, max_bytes, max_depth, update)
 
 
 @functools.lru_cache(maxsize=256)
-def _guard(text: str, allowed: frozenset[str], max_bytes: int, max_depth: int) -> None:
+def _guard(
+    text: str, allowed: frozenset[str], max_bytes: int, max_depth: int, update: bool
+) -> None:
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise QueryRefused(f"query is {size} bytes; the limit is {max_bytes}")
     for spelling in _spellings(text):
         _check_nesting(spelling, max_depth)
+    words = _REMOTE_WORD if update else _SERVICE_WORD
     for spelling in _spellings(text):
-        _check_remote(spelling, allowed)
+        _check_remote(spelling, allowed, words)
 
 
 def _check_nesting(text: str, max_depth: int) -> None:
@@ -218,8 +229,8 @@ def _check_nesting(text: str, max_depth: int) -> None:
         )
 
 
-def _check_remote(text: str, allowed: frozenset[str]) -> None:
-    for m in _REMOTE_WORD.finditer(text):
+def _check_remote(text: str, allowed: frozenset[str], words: re.Pattern[str]) -> None:
+    for m in words.finditer(text):
         keyword = m.group().upper()
         target = _TARGET.match(text, m.end())
         host = target.group("host").lower().strip("[]") if target else None

@@ -861,7 +861,7 @@ class _Endpoint:
                 _graph_iris(using or [], "using-graph-uri"),
                 _graph_iris(using_named or [], "using-named-graph-uri"),
             )
-        guard_query(text, allow_service=self.config.allow_service)
+        guard_query(text, allow_service=self.config.allow_service, update=True)
         return reply_response(await self.pool.update(text))
 
     def _service_description(self, request: Request) -> Response:

@@ -363,7 +363,7 @@ def apply_update(
     from .queries import REACHES_OUT, _query_error_position, remote_failure
     from .safety import guard_query
 
-    guard_query(text, allow_service=allow_service)
+    guard_query(text, allow_service=allow_service, update=True)
     try:
         store.update(text, prefixes=PREFIXES, base_iri=base_iri)
     except SyntaxError as e:
