@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from claimgraph.store import open_store
 
+from ._listener import Listener
+
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 EXPECTED = DATA / "expected"
@@ -242,37 +244,7 @@ def fake_server() -> Iterator[Callable[..., FakeServer]]:
 
 
 # --- A listener that tells whether a request ran (Host / Origin checks, browser tests) ------
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections it is offered.
-
-    A SERVICE to it, on an endpoint allowed to reach 127.0.0.1, is the oracle of "the refused
-    request ran nothing": the count must not move.
-    """
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
+# (tests/_listener.py: the one Listener every network test counts connections with)
 
 
 @pytest.fixture(scope="module")

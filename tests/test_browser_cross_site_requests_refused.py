@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pytest
 
 from tests import protocol_suite
-from tests.conftest import Listener  # the type of the `listener` fixture
+from tests._listener import Listener  # the type of the `listener` fixture
 
 REBOUND = "rebound.test"
 

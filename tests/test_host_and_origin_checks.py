@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from claimgraph.errors import ClaimgraphError
 from claimgraph.hostguard import HostPolicy
 from claimgraph.server import ServerConfig, create_app
-from tests.conftest import Listener  # the type of the `listener` fixture
+from tests._listener import Listener  # the type of the `listener` fixture
 
 BASE = "http://127.0.0.1:7878"
 
