@@ -129,3 +129,10 @@ def test_content_type_says_the_charset_of_text_types():
     assert formats.get("turtle").content_type == "text/turtle; charset=utf-8"
     assert formats.get("json").content_type == "application/sparql-results+json"
     assert formats.get("ntriples").content_type == "application/n-triples"
+
+
+def test_every_results_format_has_a_hand_written_writer():
+    from claimgraph.render import GRAPH_FORMATS, RESULT_WRITERS
+
+    assert list(RESULT_WRITERS) == formats.names("results")
+    assert set(GRAPH_FORMATS) == set(formats.names("graph", "dataset"))

@@ -10,17 +10,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from . import formats
 from .errors import ClaimgraphError
-from .namespaces import PREFIXES, compact
+from .namespaces import compact
 from .queries import QueryResult
+from .serialize import serialize_graph, sort_prefix_lines, used_prefixes
 
 __all__ = [
     "RESULT_FORMATS",
+    "RESULT_WRITERS",
     "GRAPH_FORMATS",
     "render_result",
     "results_json",
@@ -37,23 +40,20 @@ __all__ = [
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-#: SELECT/ASK output formats and their media types.
+#: SELECT/ASK output formats and the Content-Type each is sent with (from :mod:`formats`).
 RESULT_FORMATS: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
+    f.name: f.content_type for f in formats.FORMATS if f.family == "results"
 }
 
-#: CONSTRUCT/DESCRIBE (and export) formats.
+#: CONSTRUCT/DESCRIBE (and export) formats and their pyoxigraph formats (from :mod:`formats`).
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
+    f.name: f.ox_format  # type: ignore[misc]
+    for f in formats.FORMATS
+    if f.family in ("graph", "dataset")
 }
+
+#: The formats a CONSTRUCT/DESCRIBE result can be written in: one graph, no quads.
+_GRAPH_RESULT_FORMATS = tuple(formats.names("graph"))
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -164,6 +164,15 @@ def results_tsv(result: QueryResult) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+#: The hand-written writer of each results format; one per results format in the registry.
+RESULT_WRITERS: dict[str, Callable[[QueryResult], bytes]] = {
+    "json": results_json,
+    "xml": results_xml,
+    "csv": results_csv,
+    "tsv": results_tsv,
+}
+
+
 def _cell(term: Term | None) -> str:
     if term is None:
         return ""
@@ -201,43 +210,11 @@ def results_table(result: QueryResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def used_prefixes(terms: Iterable[Term]) -> dict[str, str]:
-    """The subset of our prefixes whose namespace some IRI among ``terms`` starts with."""
-    iris: set[str] = set()
-    for t in terms:
-        if isinstance(t, ox.NamedNode):
-            iris.add(t.value)
-        elif isinstance(t, ox.Literal):
-            iris.add(t.datatype.value)
-    ordered = sorted(PREFIXES.items())
-    return {p: ns for p, ns in ordered if any(i.startswith(ns) for i in iris)}
-
-
 def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> bytes:
-    """Triples in an RDF format, sorted so the same graph always gives the same bytes."""
-    if fmt not in ("turtle", "ntriples", "jsonld", "rdfxml"):
+    """Triples in an RDF format, canonical (see :mod:`serialize`), as the worker calls it."""
+    if fmt not in _GRAPH_RESULT_FORMATS:
         raise ClaimgraphError(f"{fmt!r} is not a format for a graph result")
-    ordered = sorted(set(triples), key=str)
-    prefixes = used_prefixes(term for t in ordered for term in (t.subject, t.predicate, t.object))
-    kwargs: dict[str, object] = {}
-    if fmt in ("turtle", "rdfxml", "jsonld"):
-        kwargs["prefixes"] = prefixes
-    data = ox.serialize(ordered, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type]
-    return sort_prefix_lines(data or b"")
-
-
-def sort_prefix_lines(data: bytes) -> bytes:
-    """Put the leading ``@prefix`` lines of Turtle or TriG in alphabetical order.
-
-    pyoxigraph writes them in an order of its own; sorted, they read (and diff) predictably.
-    """
-    if not data.startswith(b"@prefix "):
-        return data
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    return b"\n".join(sorted(lines[:n]) + lines[n:])
+    return serialize_graph(triples, fmt)
 
 
 def render_result(result: QueryResult, fmt: str) -> bytes:
@@ -245,15 +222,15 @@ def render_result(result: QueryResult, fmt: str) -> bytes:
     if fmt == "table":
         return results_table(result).encode("utf-8")
     if result.form in ("SELECT", "ASK"):
-        writers = {"json": results_json, "xml": results_xml, "csv": results_csv, "tsv": results_tsv}
-        if fmt not in writers:
+        if fmt not in RESULT_WRITERS:
             raise ClaimgraphError(
-                f"--format {fmt} does not fit a {result.form} result; use table, json, xml, "
-                "csv or tsv"
+                f"--format {fmt} does not fit a {result.form} result; use table, "
+                f"{', '.join(list(RESULT_WRITERS)[:-1])} or {list(RESULT_WRITERS)[-1]}"
             )
-        return writers[fmt](result)
-    if fmt not in ("turtle", "ntriples", "jsonld", "rdfxml"):
+        return RESULT_WRITERS[fmt](result)
+    if fmt not in _GRAPH_RESULT_FORMATS:
         raise ClaimgraphError(
-            f"--format {fmt} does not fit a graph result; use turtle, ntriples, jsonld or rdfxml"
+            f"--format {fmt} does not fit a graph result; use "
+            f"{', '.join(_GRAPH_RESULT_FORMATS[:-1])} or {_GRAPH_RESULT_FORMATS[-1]}"
         )
     return serialize_triples(result.triples, fmt)
