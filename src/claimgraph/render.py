@@ -20,6 +20,7 @@ from .errors import ClaimgraphError
 from .namespaces import compact
 from .queries import QueryResult
 from .serialize import serialize_graph, sort_prefix_lines, used_prefixes
+from .table import render_table
 
 __all__ = [
     "RESULT_FORMATS",
@@ -185,24 +186,31 @@ def _cell(term: Term | None) -> str:
     return str(term)
 
 
-def results_table(result: QueryResult) -> str:
-    """A plain table for people: compact names, one line per row, columns padded."""
+def results_table(
+    result: QueryResult,
+    *,
+    max_width: int | None = None,
+    wide: bool = False,
+    wrap: bool = False,
+) -> str:
+    """A plain table for people: compact names, one line per row, columns padded.
+
+    With ``max_width`` (and not ``wide``) the columns holding literals (labels) narrow so the
+    table fits, see :mod:`table`; IRI columns keep their width.
+    """
     if result.form == "ASK":
         return ("true" if result.boolean else "false") + "\n"
     if result.form != "SELECT":
         return serialize_triples(result.triples, "turtle").decode("utf-8")
-    header = result.variables
     body = [[_cell(t) for t in row] for row in result.rows]
-    widths = [len(h) for h in header]
-    for row in body:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-
-    def line(cells: Iterable[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    out = [line(header), line("-" * w for w in widths)]
-    out.extend(line(row) for row in body)
+    labels = [
+        i
+        for i in range(len(result.variables))
+        if any(isinstance(row[i], ox.Literal) for row in result.rows)
+    ]
+    out = render_table(
+        result.variables, body, max_width=max_width, wide=wide, wrap=wrap, shrink=labels or None
+    )
     count = len(body)
     out.append(
         f"({count} row{'s' if count != 1 else ''}{', truncated' if result.truncated else ''})"
@@ -217,10 +225,20 @@ def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> bytes:
     return serialize_graph(triples, fmt)
 
 
-def render_result(result: QueryResult, fmt: str) -> bytes:
-    """The bytes of a result in ``fmt``: table, json, xml, csv, tsv, or an RDF format."""
+def render_result(
+    result: QueryResult,
+    fmt: str,
+    *,
+    max_width: int | None = None,
+    wide: bool = False,
+    wrap: bool = False,
+) -> bytes:
+    """The bytes of a result in ``fmt``: table, json, xml, csv, tsv, or an RDF format.
+
+    ``max_width``, ``wide`` and ``wrap`` shape the table only (see :func:`results_table`).
+    """
     if fmt == "table":
-        return results_table(result).encode("utf-8")
+        return results_table(result, max_width=max_width, wide=wide, wrap=wrap).encode("utf-8")
     if result.form in ("SELECT", "ASK"):
         if fmt not in RESULT_WRITERS:
             raise ClaimgraphError(
