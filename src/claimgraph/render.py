@@ -93,19 +93,40 @@ def results_json(result: QueryResult) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
+_XML_SPACE = " \t\n\r"
+
+
+def _xml_text(value: str) -> str:
+    """A literal's text for XML, whitespace kept.
+
+    XML parsers turn a raw CR into LF, and some (pyoxigraph's among them) trim text content, so
+    CRs and leading or trailing whitespace go out as character references, as pyoxigraph does.
+    """
+    start, end = 0, len(value)
+    while start < end and value[start] in _XML_SPACE:
+        start += 1
+    while end > start and value[end - 1] in _XML_SPACE:
+        end -= 1
+
+    def refs(text: str) -> str:
+        return "".join(f"&#{ord(c)};" for c in text)
+
+    middle = escape(value[start:end], {"\r": "&#13;"})
+    return refs(value[:start]) + middle + refs(value[end:])
+
+
 def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
+        text = _xml_text(term.value)
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{text}</literal>"
         if term.datatype.value != XSD_STRING:
-            return (
-                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-            )
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{text}</literal>"
+        return f"<literal>{text}</literal>"
     return (
         f"<triple><subject>{_xml_term(term.subject)}</subject>"
         f"<predicate>{_xml_term(term.predicate)}</predicate>"
@@ -157,8 +178,10 @@ def results_csv(result: QueryResult) -> bytes:
 
 
 def results_tsv(result: QueryResult) -> bytes:
+    """SPARQL TSV; the W3C format has no boolean form, so ASK is a bare true/false line, as
+    pyoxigraph writes and reads it (a ``?boolean`` header would read back as a SELECT)."""
     if result.form == "ASK":
-        return b"?boolean\n" + (b"true\n" if result.boolean else b"false\n")
+        return b"true\n" if result.boolean else b"false\n"
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     for row in result.rows:
         lines.append("\t".join("" if t is None else str(t) for t in row))
