@@ -136,3 +136,21 @@ def test_every_results_format_has_a_hand_written_writer():
 
     assert list(RESULT_WRITERS) == formats.names("results")
     assert set(GRAPH_FORMATS) == set(formats.names("graph", "dataset"))
+
+
+def test_find_is_get_without_the_error():
+    assert formats.find("nt", "graph").name == "ntriples"
+    assert formats.find("nt", "results") is None
+
+
+def test_w3c_iris_match_the_service_description():
+    from claimgraph.server import service_description
+
+    described = {
+        t.object.value
+        for t in service_description("http://localhost:7878/sparql")
+        if t.predicate.value.endswith("#resultFormat")
+    }
+    ours = {f.w3c_iri for f in formats.FORMATS if f.family in ("results", "graph")}
+    assert described == ours
+    assert all(f.w3c_iri for f in formats.FORMATS if f.family != "text")

@@ -18,7 +18,19 @@ import pyoxigraph as ox
 
 from .errors import ParameterError
 
-__all__ = ["Format", "FORMATS", "FAMILIES", "get", "names", "offers", "for_media"]
+__all__ = [
+    "Format",
+    "FORMATS",
+    "FAMILIES",
+    "W3C_FORMATS",
+    "get",
+    "find",
+    "names",
+    "offers",
+    "for_media",
+]
+
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
 
 #: The families, in registry order: SELECT/ASK results, one graph, quads, a table for people.
 FAMILIES = ("results", "graph", "dataset", "text")
@@ -36,6 +48,14 @@ class Format:
     ox_format: object | None
     #: Whether a graph format can also carry named graphs (JSON-LD can; Turtle cannot).
     holds_datasets: bool = False
+    #: Local name in http://www.w3.org/ns/formats/ for service descriptions (pyoxigraph's own
+    #: ``iri`` for JSON-LD is a different, newer IRI).
+    w3c_name: str | None = None
+
+    @property
+    def w3c_iri(self) -> str | None:
+        """The format's IRI in the W3C formats namespace, as sd:resultFormat names it."""
+        return W3C_FORMATS + self.w3c_name if self.w3c_name else None
 
     @property
     def content_type(self) -> str:
@@ -52,6 +72,7 @@ FORMATS: tuple[Format, ...] = (
         (),
         "srj",
         ox.QueryResultsFormat.JSON,
+        w3c_name="SPARQL_Results_JSON",
     ),
     Format(
         "xml",
@@ -60,9 +81,26 @@ FORMATS: tuple[Format, ...] = (
         (),
         "srx",
         ox.QueryResultsFormat.XML,
+        w3c_name="SPARQL_Results_XML",
     ),
-    Format("csv", "results", ("text/csv",), (), "csv", ox.QueryResultsFormat.CSV),
-    Format("tsv", "results", ("text/tab-separated-values",), (), "tsv", ox.QueryResultsFormat.TSV),
+    Format(
+        "csv",
+        "results",
+        ("text/csv",),
+        (),
+        "csv",
+        ox.QueryResultsFormat.CSV,
+        w3c_name="SPARQL_Results_CSV",
+    ),
+    Format(
+        "tsv",
+        "results",
+        ("text/tab-separated-values",),
+        (),
+        "tsv",
+        ox.QueryResultsFormat.TSV,
+        w3c_name="SPARQL_Results_TSV",
+    ),
     Format("table", "text", ("text/plain",), (), "txt", None),
     Format(
         "turtle",
@@ -71,8 +109,17 @@ FORMATS: tuple[Format, ...] = (
         ("ttl",),
         "ttl",
         ox.RdfFormat.TURTLE,
+        w3c_name="Turtle",
     ),
-    Format("ntriples", "graph", ("application/n-triples",), ("nt",), "nt", ox.RdfFormat.N_TRIPLES),
+    Format(
+        "ntriples",
+        "graph",
+        ("application/n-triples",),
+        ("nt",),
+        "nt",
+        ox.RdfFormat.N_TRIPLES,
+        w3c_name="N-Triples",
+    ),
     Format(
         "jsonld",
         "graph",
@@ -81,6 +128,7 @@ FORMATS: tuple[Format, ...] = (
         "jsonld",
         ox.RdfFormat.JSON_LD,
         holds_datasets=True,
+        w3c_name="JSON-LD",
     ),
     Format(
         "rdfxml",
@@ -89,9 +137,20 @@ FORMATS: tuple[Format, ...] = (
         ("rdf", "xml"),
         "rdf",
         ox.RdfFormat.RDF_XML,
+        w3c_name="RDF_XML",
     ),
-    Format("trig", "dataset", ("application/trig",), (), "trig", ox.RdfFormat.TRIG),
-    Format("nquads", "dataset", ("application/n-quads",), ("nq",), "nq", ox.RdfFormat.N_QUADS),
+    Format(
+        "trig", "dataset", ("application/trig",), (), "trig", ox.RdfFormat.TRIG, w3c_name="TriG"
+    ),
+    Format(
+        "nquads",
+        "dataset",
+        ("application/n-quads",),
+        ("nq",),
+        "nq",
+        ox.RdfFormat.N_QUADS,
+        w3c_name="N-Quads",
+    ),
 )
 
 
@@ -115,6 +174,14 @@ def get(name: str, *families: str) -> Format:
     raise ParameterError(
         f"unknown format {name!r}; use one of {', '.join(f.name for f in candidates)}"
     )
+
+
+def find(name: str, *families: str) -> Format | None:
+    """Like :func:`get`, but None for an unknown name (for the endpoint's ``format`` override)."""
+    try:
+        return get(name, *families)
+    except ParameterError:
+        return None
 
 
 def names(*families: str) -> list[str]:
