@@ -50,3 +50,21 @@ def test_canonical_quads_keep_the_graph_and_drop_duplicates():
     assert len(out) == 1
     assert out[0].subject != b  # relabelled
     assert canonical_quads([ox.Quad(ox.BlankNode(), p, ox.Literal("x"))]) == out
+
+
+def test_the_endpoint_answers_the_same_bytes_from_every_worker_and_server():
+    """Each worker loads its own store (own blank-node labels); the answers must not differ."""
+    from starlette.testclient import TestClient
+
+    from claimgraph.server import ServerConfig, create_app
+
+    bodies = set()
+    for _ in range(2):  # two servers, two workers each, several requests
+        app = create_app(ServerConfig(timeout=10.0, workers=2))
+        with TestClient(app, base_url="http://127.0.0.1:7878") as client:
+            for _ in range(4):
+                r = client.get("/sparql", params={"query": WITH_BLANKS, "format": "ntriples"})
+                assert r.status_code == 200, r.text
+                assert "_:" in r.text
+                bodies.add(r.content)
+    assert len(bodies) == 1
