@@ -18,6 +18,7 @@ from .namespaces import PREFIXES
 
 __all__ = [
     "canonical_quads",
+    "canonical_triples",
     "serialize_graph",
     "serialize_quads",
     "used_prefixes",
@@ -86,10 +87,11 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
     """
     f = formats.get(fmt, "graph", "dataset")
     ordered = canonical_quads(quads)
-    prefixes = used_prefixes(t for q in ordered for t in (q.subject, q.predicate, q.object))
     kwargs: dict[str, object] = {}
     if f.name not in _NO_PREFIXES:
-        kwargs["prefixes"] = prefixes
+        kwargs["prefixes"] = used_prefixes(
+            t for q in ordered for t in (q.subject, q.predicate, q.object)
+        )
     items: list[ox.Quad] | list[ox.Triple]
     if f.family == "dataset" or f.holds_datasets:
         items = ordered
@@ -99,10 +101,30 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
     return sort_prefix_lines(data or b"")
 
 
+def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Triples without duplicates, blank nodes relabelled by RDFC-1.0, in a fixed order.
+
+    The common case (no blank nodes) stays on triples: building quads first doubled the time
+    of a 100k-triple CONSTRUCT answer.
+    """
+    items = list(triples)
+    if any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in items
+    ):
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in items)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        items = [ox.Triple(q.subject, q.predicate, q.object) for q in dataset]
+    return sorted(set(items), key=str)
+
+
 def serialize_graph(triples: Iterable[ox.Triple], fmt: str) -> bytes:
     """Triples (one graph, e.g. a CONSTRUCT result) canonically in the graph format ``fmt``."""
     f = formats.get(fmt, "graph")
-    default = ox.DefaultGraph()
-    return serialize_quads(
-        (ox.Quad(t.subject, t.predicate, t.object, default) for t in triples), f.name
-    )
+    ordered = canonical_triples(triples)
+    kwargs: dict[str, object] = {}
+    if f.name not in _NO_PREFIXES:
+        kwargs["prefixes"] = used_prefixes(
+            term for t in ordered for term in (t.subject, t.predicate, t.object)
+        )
+    data = ox.serialize(ordered, format=f.ox_format, **kwargs)  # type: ignore[arg-type]
+    return sort_prefix_lines(data or b"")
