@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from typer.testing import CliRunner
 
 from claimgraph.store import open_store
+
+from .cli_runner import CliRunner
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
