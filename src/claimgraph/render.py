@@ -11,13 +11,13 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from .errors import ClaimgraphError
 from .namespaces import PREFIXES, compact
 from .queries import QueryResult
+from .xmltext import escape, quoteattr
 
 __all__ = [
     "RESULT_FORMATS",
