@@ -1,11 +1,13 @@
 """The commands, their options, help and examples: the one table the CLI is built from.
 
-Format names are listed here in the order the help has always shown them; they are the names
-:mod:`claimgraph.formats` registers (the CLI's ``default`` picks table or Turtle by query form).
+Query format choices come from :mod:`claimgraph.formats`, the one registry (plus the CLI's
+``default``, which picks table or Turtle by query form). Export keeps its own list: it writes
+only the byte-stable serialisations (no RDF/XML).
 """
 
 from __future__ import annotations
 
+from .. import formats
 from .spec import Argument, Command, Opt
 
 __all__ = ["COMMANDS", "DESCRIPTION"]
@@ -23,9 +25,7 @@ STORE = Opt(
     envvar="CLAIMGRAPH_STORE",
 )
 
-RESULT_FORMATS = (
-    "default", "table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml",
-)
+RESULT_FORMATS = ("default", *formats.names("text", "results", "graph"))
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
 
 
@@ -289,9 +289,17 @@ COMMANDS: tuple[Command, ...] = (
         (
             Opt(
                 ("--text",),
-                "The essay file, to quote the claim's span (checked by SHA-256).",
+                "The essay file, to quote the claim's span (checked by SHA-256). Default: the "
+                "document's file (its name is in the graph) in a CLAIMGRAPH_TEXTS folder.",
                 metavar="FILE",
                 envvar="CLAIMGRAPH_ESSAY",
+            ),
+            Opt(
+                ("--format", "-f"),
+                "text or json.",
+                metavar="[text|json]",
+                default="text",
+                choices=("text", "json"),
             ),
             STORE,
         ),
