@@ -217,11 +217,40 @@ def validate_command(format: str, data: str | None, store: str | None) -> int:
     return 0 if conforms else 1
 
 
-def show_command(claim: str, text: str | None, store: str | None) -> int:
-    from .. import api
+def show_command(claim: str, text: str | None, format: str, store: str | None) -> int:
     from ..isolate import run_isolated
 
-    _out(run_isolated(lambda: api.show_claim(_store(store), claim, _path(text)).encode("utf-8")))
+    def work() -> tuple[bytes, str | None]:
+        import pyoxigraph as ox
+
+        from ..card import claim_card, read_text, render_card
+        from ..namespaces import CG
+        from ..queries import Parameter, resolve_iri
+        from ..texts import find_text
+
+        graph = _store(store)
+        note = None
+        path = _path(text)
+        if path is not None and not path.is_file():
+            note = f"{path}: no such file; the card is shown without the quoted span"
+            path = None
+        elif path is None:
+            param = Parameter("claim", "iri", "the claim", CG + "Claim")
+            found = find_text(graph, ox.NamedNode(resolve_iri(claim, param)))
+            path, note = found.path, found.hint
+        card = claim_card(graph, claim, read_text(path) if path is not None else None)
+        if format == "json":
+            import dataclasses
+            import json
+
+            body = json.dumps(dataclasses.asdict(card), indent=2, ensure_ascii=False) + "\n"
+            return body.encode("utf-8"), note
+        return render_card(card).encode("utf-8"), note
+
+    body, note = run_isolated(work)
+    _out(body)
+    if note:
+        _say(f"claimgraph: note: {note}")
     return 0
 
 
