@@ -10,7 +10,6 @@ each command does in :mod:`claimgraph.cli.commands` (imported only once a comman
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -43,6 +42,8 @@ def _dispatch(argv: Sequence[str]) -> int:
     by_name = {c.name: c for c in COMMANDS}
     cmd = by_name.get(first)
     if cmd is None:
+        import difflib
+
         close = difflib.get_close_matches(first, list(by_name))
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise UsageError(f"No such command {first!r}.{hint}")

@@ -218,12 +218,13 @@ def validate_command(format: str, data: str | None, store: str | None) -> int:
 
 
 def show_command(claim: str, text: str | None, format: str, store: str | None) -> int:
+    from .. import api
     from ..isolate import run_isolated
 
     def work() -> tuple[bytes, str | None]:
         import pyoxigraph as ox
 
-        from ..card import claim_card, read_text, render_card
+        from ..card import claim_card, read_text
         from ..namespaces import CG
         from ..queries import Parameter, resolve_iri
         from ..texts import find_text
@@ -238,14 +239,14 @@ def show_command(claim: str, text: str | None, format: str, store: str | None) -
             param = Parameter("claim", "iri", "the claim", CG + "Claim")
             found = find_text(graph, ox.NamedNode(resolve_iri(claim, param)))
             path, note = found.path, found.hint
-        card = claim_card(graph, claim, read_text(path) if path is not None else None)
         if format == "json":
             import dataclasses
             import json
 
+            card = claim_card(graph, claim, read_text(path) if path is not None else None)
             body = json.dumps(dataclasses.asdict(card), indent=2, ensure_ascii=False) + "\n"
             return body.encode("utf-8"), note
-        return render_card(card).encode("utf-8"), note
+        return api.show_claim(graph, claim, path).encode("utf-8"), note
 
     body, note = run_isolated(work)
     _out(body)
