@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from typer.testing import CliRunner
 
 from claimgraph.store import open_store
 
 from ._listener import Listener
+from .cli_runner import CliRunner
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"

@@ -149,4 +149,6 @@ def test_killing_the_cli_also_kills_its_query(tmp_path: Path) -> None:
     proc, child = _start(["query", "--timeout", "0", "--sparql", RUNAWAY_COUNT], tmp_path)
     proc.kill()  # SIGKILL: the CLI gets no chance to clean up; the kernel stops the child
     proc.wait()
+    if proc.stderr:
+        proc.stderr.close()  # filterwarnings = error: an unclosed pipe is a ResourceWarning
     assert _gone(child), "the query kept running after its CLI died"

@@ -93,7 +93,8 @@ def test_a_platform_without_the_block_is_said_once_and_the_query_still_answers(
     monkeypatch.setattr("claimgraph.sandbox.block_network", lambda: False)
     monkeypatch.setattr("claimgraph.isolate._warned", False)
     result = run(runner, "query", "--sparql", "ASK {}", "--format", "json")
-    assert (result.exit_code, result.stdout) == (0, '{"head": {}, "boolean": true}')
+    # JSON output ends with a newline (issue 9)
+    assert (result.exit_code, result.stdout) == (0, '{"head": {}, "boolean": true}\n')
     assert result.stderr == (
         "claimgraph: warning: this platform cannot block network access for queries (needs "
         "Linux seccomp); only the query guard keeps SERVICE and LOAD off the network\n"

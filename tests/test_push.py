@@ -9,7 +9,6 @@ from collections.abc import Iterable
 import httpx
 import pyoxigraph as ox
 import pytest
-from typer.testing import CliRunner
 
 from claimgraph import push as push_module
 from claimgraph.cli import app
@@ -18,6 +17,7 @@ from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from claimgraph.remote import remote_count
 from claimgraph.store import graph_names
 
+from .cli_runner import CliRunner
 from .conftest import FakeServer, OxigraphServer
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from typer.testing import CliRunner
 
 from claimgraph import api, remote
 from claimgraph.cli import app
@@ -22,6 +21,7 @@ from claimgraph.push import push_graphs
 from claimgraph.queries import execute, load_catalog
 from claimgraph.store import graph_names, open_store
 
+from .cli_runner import CliRunner
 from .conftest import FakeServer, OxigraphServer
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

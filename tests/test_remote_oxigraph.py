@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 import pytest
-from typer.testing import CliRunner
 
 from claimgraph import queries, remote
 from claimgraph.cli import app
@@ -21,6 +20,7 @@ from claimgraph.push import push_graphs
 from claimgraph.queries import QueryResult, bind_parameters, drop_parameter_columns, execute
 from claimgraph.store import graph_names
 
+from .cli_runner import CliRunner
 from .conftest import FakeServer, OxigraphServer
 
 CATALOG = queries.load_catalog()

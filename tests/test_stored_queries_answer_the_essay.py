@@ -372,3 +372,45 @@ def test_every_stored_query_is_tested_here():
     source = inspect.getsource(sys.modules[__name__])
     untested = [name for name in CATALOG if f'"{name}"' not in source]
     assert untested == []
+
+
+PROV = "http://www.w3.org/ns/prov#wasAttributedTo"
+SUBJECT = "http://purl.org/dc/terms/subject"
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "value"),
+    [
+        ("claims-about-actor", "actor", "russia"),
+        ("claims-about-actor", "actor", "nato"),
+        ("claims-about-event", "event", "2004-baltic-enlargement"),
+        ("claims-about-event", "event", "nato-enlargement"),
+    ],
+)
+def test_claims_about_give_one_row_per_claim_with_its_asserters(
+    bundled_store, name, param, value
+):
+    """A claim several voices assert is one row: the first asserter by IRI and how many there
+    are, both derived here from the graph's own prov:wasAttributedTo triples."""
+    result = run(bundled_store, name, **{param: value})
+    listed = column(result, "claim")
+    assert listed and len(listed) == len(set(listed))
+    kind = "actor" if param == "actor" else "event"
+    subject = ox.NamedNode(f"https://w3id.org/claimgraph/id/{kind}/{value}")
+    about = {
+        q.subject for q in bundled_store.quads_for_pattern(None, ox.NamedNode(SUBJECT), subject)
+    }
+    assert set(listed) == {compact(c.value) for c in about}
+    for claim, first, count in cells(result, "claim", "assertedBy", "asserters"):
+        node = next(c for c in about if compact(c.value) == claim)
+        found = bundled_store.quads_for_pattern(node, ox.NamedNode(PROV), None)
+        voices = sorted({q.object.value for q in found})
+        assert (first, int(count)) == (compact(voices[0]), len(voices))
+
+
+def test_a_claim_with_six_asserters_is_one_row(bundled_store):
+    result = run(bundled_store, "claims-about-actor", actor="russia")
+    rows = [
+        r for r in cells(result, "claim", "asserters") if r[0].endswith("pushes-neighbours-west")
+    ]
+    assert rows == [("claim:russian-aggression-pushes-neighbours-west", "6")]

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -21,6 +20,7 @@ from .namespaces import compact
 from .queries import QueryResult
 from .serialize import serialize_graph, sort_prefix_lines, used_prefixes
 from .table import render_table
+from .xmltext import escape, quoteattr
 
 __all__ = [
     "RESULT_FORMATS",

@@ -1,0 +1,345 @@
+"""What each command does: parse nothing, make one library call, write bytes.
+
+Heavy modules (pyshacl, rdflib, the web server, the remote client) are imported inside the
+command that needs them: ``claimgraph query NAME`` must not pay for the others.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import ClaimgraphError, InputError, QueryRefused
+
+__all__ = [
+    "claims_command",
+    "export_command",
+    "graphs_command",
+    "load_command",
+    "push_command",
+    "queries_command",
+    "query_command",
+    "serve_command",
+    "show_command",
+    "validate_command",
+]
+
+
+def _store(path: str | None):  # type: ignore[no-untyped-def]
+    from ..store import open_store
+
+    return open_store(Path(path) if path else None)
+
+
+#: Formats whose documents end without a newline; a terminal prompt should not follow on.
+_NEWLINE_AFTER = {"json", "jsonld", "xml", "rdfxml"}
+
+
+def _out(data: bytes, format: str | None = None) -> None:
+    if format in _NEWLINE_AFTER and data and not data.endswith(b"\n"):
+        data += b"\n"
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _path(value: str | None) -> Path | None:
+    return None if value is None else Path(value)
+
+
+def queries_command(format: str) -> int:
+    from .. import api
+
+    found = api.list_queries()
+    if format == "json":
+        import json
+
+        _out((json.dumps([q.as_dict() for q in found], indent=2) + "\n").encode())
+    else:
+        _out(api.catalog_table(found).encode())
+    return 0
+
+
+def query_command(
+    name: str | None,
+    param: list[str] | None,
+    sparql: str | None,
+    file: str | None,
+    format: str,
+    store: str | None,
+    endpoint: str | None,
+    timeout: float | None,
+    allow_service: list[str] | None,
+    memory: int,
+) -> int:
+    from .. import api
+
+    values = api.parse_param_options(param or [])
+    services = tuple(allow_service or ())
+    if name is None and (sparql is None) != (file is None):
+        _refuse_update(*api.query_text_from(sparql, _path(file)))
+    if endpoint is not None:
+        from .. import remote
+
+        _out(
+            remote.run_remote_query(
+                endpoint,
+                name=name,
+                sparql=sparql,
+                file=_path(file),
+                params=values,
+                fmt=format,
+                timeout=30.0 if timeout is None else timeout,
+                allow_service=services,
+            ),
+            format,
+        )
+        return 0
+    from ..isolate import run_isolated
+
+    def work() -> bytes:
+        try:
+            return api.run_query(
+                _store(store),
+                name=name,
+                sparql=sparql,
+                file=_path(file),
+                params=values,
+                fmt=format,
+                allow_service=services,
+            )
+        except PermissionError:  # the kernel's network block stopped a SERVICE or LOAD
+            if services:
+                raise
+            raise QueryRefused(
+                "the query tried to open a network connection; local queries run without "
+                "network access unless a host is allowed (--allow-service HOST)"
+            ) from None
+
+    # no network for the query unless a SERVICE host is allowed
+    limit = 60.0 if timeout is None else timeout
+    cap = memory * 2**20 if memory else None
+    _out(
+        run_isolated(
+            work, timeout=limit, block_network=not services, warn_unblocked=True, memory=cap
+        ),
+        format,
+    )
+    return 0
+
+
+def _refuse_update(text: str, source: str) -> None:
+    """An update given to ``query`` gets a pointer to where updates run, not a parse error."""
+    from ..safety import query_form
+
+    if query_form(text) == "UPDATE":
+        raise InputError(
+            "this is a SPARQL update; query runs only queries. Updates go through the "
+            "endpoint: claimgraph serve --allow-update --token-env VAR, then POST to /update",
+            path=None if source == "query" else source,
+        )
+
+
+def claims_command(
+    doc: str | None,
+    search: str | None,
+    kind: str | None,
+    voice: str | None,
+    format: str,
+    store: str | None,
+) -> int:
+    from ..claims import list_claims
+    from ..isolate import run_isolated
+    from ..render import render_result
+
+    def work() -> bytes:
+        found = list_claims(_store(store), doc=doc, search=search, kind=kind, voice=voice)
+        return render_result(found, format)
+
+    _out(run_isolated(work, timeout=60.0), format)
+    return 0
+
+
+def graphs_command(format: str, store: str | None) -> int:
+    from ..graphs import graph_counts
+    from ..namespaces import compact
+
+    counts = graph_counts(_store(store))
+    if format == "json":
+        import json
+
+        rows = [{"graph": g, "triples": n} for g, n in counts]
+        _out((json.dumps(rows, indent=2) + "\n").encode())
+        return 0
+    names = [compact(g) for g, _ in counts]
+    width = max([len("graph"), *map(len, names)])
+    lines = [f"{'graph':<{width}}  triples", f"{'-' * width}  -------"]
+    lines += [f"{name:<{width}}  {n}" for name, (_, n) in zip(names, counts, strict=True)]
+    lines.append(f"({len(counts)} graph{'s' if len(counts) != 1 else ''})")
+    _out(("\n".join(lines) + "\n").encode())
+    return 0
+
+
+def load_command(files: list[str], graph: str | None, store: str | None) -> int:
+    from .. import api
+
+    if store is None:
+        raise ClaimgraphError("load needs an on-disk store: --store DIR or CLAIMGRAPH_STORE")
+    for f in files:
+        if Path(f).is_dir():
+            raise InputError(
+                f"is a folder; load takes RDF files (for example {Path(f) / '*.ttl'})", path=f
+            )
+    report = api.load_into(Path(store), [Path(f) for f in files], graph=graph)
+    for name, count in report.files:
+        _say(f"loaded {count} quads from {name}")
+    return 0
+
+
+def validate_command(format: str, data: str | None, store: str | None) -> int:
+    from .. import api
+    from ..isolate import run_isolated
+
+    def work() -> tuple[bytes, bool]:
+        report = api.validate(_store(store), _path(data))
+        if format == "json":
+            return report.to_json().encode(), report.conforms
+        if format == "turtle":
+            return report.report_turtle, report.conforms
+        return report.to_text().encode(), report.conforms
+
+    body, conforms = run_isolated(work)
+    _out(body)
+    return 0 if conforms else 1
+
+
+def show_command(claim: str, text: str | None, format: str, store: str | None) -> int:
+    from .. import api
+    from ..isolate import run_isolated
+
+    def work() -> tuple[bytes, str | None]:
+        import pyoxigraph as ox
+
+        from ..card import claim_card, read_text
+        from ..namespaces import CG
+        from ..queries import Parameter, resolve_iri
+        from ..texts import find_text
+
+        graph = _store(store)
+        note = None
+        path = _path(text)
+        if path is not None and not path.is_file():
+            note = f"{path}: no such file; the card is shown without the quoted span"
+            path = None
+        elif path is None:
+            param = Parameter("claim", "iri", "the claim", CG + "Claim")
+            found = find_text(graph, ox.NamedNode(resolve_iri(claim, param)))
+            path, note = found.path, found.hint
+        if format == "json":
+            import dataclasses
+            import json
+
+            card = claim_card(graph, claim, read_text(path) if path is not None else None)
+            body = json.dumps(dataclasses.asdict(card), indent=2, ensure_ascii=False) + "\n"
+            return body.encode("utf-8"), note
+        return api.show_claim(graph, claim, path).encode("utf-8"), note
+
+    body, note = run_isolated(work)
+    _out(body)
+    if note:
+        _say(f"claimgraph: note: {note}")
+    return 0
+
+
+def export_command(
+    graph: str | None, format: str | None, output: str | None, store: str | None
+) -> int:
+    from .. import api
+    from ..isolate import run_isolated
+
+    # the child only serialises; the file is written here, so Ctrl-C never leaves half of one
+    data = run_isolated(lambda: api.export(_store(store), graph=graph, fmt=format))
+    if output is None:
+        _out(data)
+    else:
+        from ..export import write_atomic
+
+        write_atomic(Path(output), data)
+        _say(f"wrote {len(data)} bytes to {output}")
+    return 0
+
+
+def serve_command(**options: Any) -> int:
+    try:
+        from .. import server
+    except ModuleNotFoundError as e:
+        if e.name and e.name.split(".")[0] in {"starlette", "uvicorn", "httptools", "anyio"}:
+            raise ClaimgraphError(
+                "serve needs the server extra: pip install 'claimgraph[serve]'"
+            ) from None
+        raise
+    memory = options["worker_memory"]
+    server.run(
+        server.ServerConfig(
+            store=_path(options["store"]),
+            host=options["host"],
+            port=options["port"],
+            timeout=options["timeout"],
+            read_timeout=options["read_timeout"],
+            max_rows=options["max_rows"],
+            max_body=options["max_body"],
+            allow_service=tuple(options["allow_service"] or ()),
+            allow_update=options["allow_update"],
+            token=options["token"],
+            token_env=options["token_env"],
+            cors=options["cors"],
+            host_names=tuple(options["host_name"] or ()),
+            workers=options["workers"],
+            worker_memory=memory * 1024**2 if memory > 0 else None,
+        )
+    )
+    return 0
+
+
+def _prompt(text: str) -> str:
+    """Ask for a secret on the terminal, or read one line when stdin is not a terminal."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"{text}: ", stream=sys.stderr)
+    sys.stderr.write(f"{text}: ")
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    sys.stderr.write("\n")
+    return line.rstrip("\r\n")
+
+
+def push_command(
+    endpoint: str,
+    graph: list[str] | None,
+    user: str | None,
+    password_env: str | None,
+    token_env: str | None,
+    query_endpoint: str | None,
+    timeout: float,
+    store: str | None,
+) -> int:
+    from .. import push
+
+    push.push(
+        _store(store),
+        endpoint,
+        graphs=graph,
+        user=user,
+        password_env=password_env,
+        token_env=token_env,
+        query_endpoint=query_endpoint,
+        timeout=timeout,
+        prompt=_prompt,
+        report=_say,
+    )
+    return 0
