@@ -19,8 +19,9 @@ from claimgraph.workers import WorkerPool, WorkerSpec
 
 from .test_query_workers import ASK_ANY, RUNAWAY, boolean, error, gone, query, with_pool
 
-#: How late after its deadline the pool may kill a worker: one event-loop turn, generously.
-SLACK = 0.5
+#: How late after its deadline the pool may kill a worker: an event-loop turn on a loaded
+#: two-core machine (the defect this pins was a whole second timeout, 2 s here).
+SLACK = 1.0
 
 
 def test_a_client_that_disconnects_does_not_give_its_query_a_fresh_timeout():
