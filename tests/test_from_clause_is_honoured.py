@@ -15,9 +15,9 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from claimgraph.cli import app as cli_app
+from claimgraph.endpoint.app import ServerConfig, create_app
 from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from claimgraph.queries import declares_dataset, execute
-from claimgraph.server import ServerConfig, create_app
 from claimgraph.store import open_store
 
 COUNT = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"

@@ -17,10 +17,7 @@ from openapi_spec_validator import validate as validate_openapi
 from starlette.testclient import TestClient as _StarletteClient
 
 from claimgraph.cli import app as cli_app
-from claimgraph.errors import ClaimgraphError
-from claimgraph.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from claimgraph.queries import load_catalog
-from claimgraph.server import (
+from claimgraph.endpoint.app import (
     TRUNCATED_HEADER,
     ServerConfig,
     create_app,
@@ -28,6 +25,9 @@ from claimgraph.server import (
     negotiate,
     parse_accept,
 )
+from claimgraph.errors import ClaimgraphError
+from claimgraph.namespaces import ONTOLOGY_GRAPH, PREFIXES
+from claimgraph.queries import load_catalog
 
 
 class TestClient(_StarletteClient):
@@ -607,12 +607,12 @@ def test_cli_serve_validates_options_before_listening(runner, monkeypatch):
     r = runner.invoke(cli_app, ["serve", "--allow-update"])
     assert r.exit_code == 2 and "bearer token" in r.output
 
-    import claimgraph.server
+    import claimgraph.endpoint.app
 
     def stop(config):
         raise ClaimgraphError("stopped before listening")
 
-    monkeypatch.setattr(claimgraph.server, "create_app", stop)
+    monkeypatch.setattr(claimgraph.endpoint.app, "create_app", stop)
     r = runner.invoke(cli_app, ["serve", "--host", "0.0.0.0"])
     assert r.exit_code == 2
     assert "claimgraph: warning: listening on 0.0.0.0, not on a loopback address" in r.output

@@ -405,7 +405,7 @@ def serve_command(
     ] = 2048,
 ) -> None:
     """Serve a SPARQL 1.1 endpoint and the stored queries as a web API (read-only by default)."""
-    from . import server
+    from . import endpoint as server
 
     server.run(
         server.ServerConfig(

@@ -63,7 +63,7 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 
-from .errors import (
+from ..errors import (
     ClaimgraphError,
     ParameterError,
     QueryRefused,
@@ -255,7 +255,7 @@ class _WorkerState:
     """The child's store and settings, and the handlers for each request kind."""
 
     def __init__(self, spec: WorkerSpec, store: ox.Store) -> None:
-        from .queries import load_catalog
+        from ..queries import load_catalog
 
         self.spec = spec
         self.store = store
@@ -294,7 +294,7 @@ class _WorkerState:
             return error_reply(500, "internal-error", "the query failed unexpectedly")
 
     def _render(self, result: Any, rfmt: str | None, gfmt: str | None) -> Reply:
-        from . import render
+        from .. import render
 
         if result.form in ("SELECT", "ASK"):
             if rfmt is None:
@@ -320,7 +320,7 @@ class _WorkerState:
         rfmt: str | None,
         gfmt: str | None,
     ) -> Reply:
-        from .queries import execute
+        from ..queries import execute
 
         result = execute(
             self.store,
@@ -336,7 +336,7 @@ class _WorkerState:
     def _stored(
         self, name: str, values: dict[str, str], rfmt: str | None, gfmt: str | None
     ) -> Reply:
-        from .queries import bind_parameters, drop_parameter_columns, execute
+        from ..queries import bind_parameters, drop_parameter_columns, execute
 
         query = self.catalog.get_query(name)
         subs = bind_parameters(query, values, self.store)
@@ -359,9 +359,9 @@ def apply_update(
 
     A failing allowed LOAD is a RemoteError: the message of pyoxigraph quotes the fetched data.
     """
-    from .namespaces import PREFIXES
-    from .queries import REACHES_OUT, _query_error_position, remote_failure
-    from .safety import guard_query
+    from ..namespaces import PREFIXES
+    from ..queries import REACHES_OUT, _query_error_position, remote_failure
+    from ..safety import guard_query
 
     guard_query(text, allow_service=allow_service, update=True)
     try:
@@ -420,7 +420,7 @@ def _child_setup(keep_fd: int, memory_limit: int | None, block_network: bool = F
         cap = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     if block_network:
-        from .sandbox import block_network as block
+        from ..sandbox import block_network as block
 
         block()  # where the platform cannot, the server said so once at start-up
 
@@ -454,7 +454,7 @@ def _child_main(
             for text in replay:
                 apply_update(store, text, spec.allow_service)
         else:
-            from .store import open_store
+            from ..store import open_store
 
             store = open_store(spec.store_path, write=write)
         state = _WorkerState(spec, store)
@@ -504,10 +504,10 @@ def _fork_worker(
 
 
 #: Where the claimgraph package lives, so that an exec'd worker imports this very copy.
-_PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _EXEC_CODE = (
     "import json, sys; a = json.loads(sys.argv[1]); sys.path.insert(0, a['path']); "
-    "from claimgraph.workers import _exec_main; _exec_main(a)"
+    "from claimgraph.endpoint.pool import _exec_main; _exec_main(a)"
 )
 
 
@@ -534,7 +534,7 @@ def _exec_main(args: dict[str, Any]) -> None:
         fields["allow_service"] = tuple(fields["allow_service"])
         spec = WorkerSpec(**fields)
         if spec.block_network:  # inherited from the fork already; again in case of another path
-            from .sandbox import block_network
+            from ..sandbox import block_network
 
             block_network()
         _child_main(sock, spec, None, (), bool(args["write"]))
@@ -702,11 +702,11 @@ class WorkerPool:
         """
         if self._prepared:
             return
-        from .queries import load_catalog
+        from ..queries import load_catalog
 
         load_catalog(self.spec.queries_dir)  # the workers inherit the parsed catalog
         if self.spec.block_network:
-            from .sandbox import network_block_supported
+            from ..sandbox import network_block_supported
 
             if not network_block_supported():
                 self._log(
@@ -714,7 +714,7 @@ class WorkerPool:
                     "(seccomp); only the query guard stops SERVICE and LOAD"
                 )
         if self.spec.store_path is None:
-            from .store import open_store
+            from ..store import open_store
 
             self._template = open_store(None)
         else:
@@ -1193,7 +1193,7 @@ def _check_disk_store(path: str, timeout: float = 300.0) -> None:
     """
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); "
-        "from claimgraph.workers import _check_main; _check_main(sys.argv[2])"
+        "from claimgraph.endpoint.pool import _check_main; _check_main(sys.argv[2])"
     )
     try:
         done = subprocess.run(
@@ -1211,7 +1211,7 @@ def _check_disk_store(path: str, timeout: float = 300.0) -> None:
 
 def _check_main(path: str) -> None:
     """In the check process: open the store (only load creates one); one line on stderr if not."""
-    from .store import open_store
+    from ..store import open_store
 
     try:
         open_store(path)

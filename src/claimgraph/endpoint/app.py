@@ -9,7 +9,7 @@ Routes:
   ``/api/openapi.json`` (OpenAPI 3.1, one path per stored query).
 * ``/`` a plain HTML page with the catalog and a query form; ``/health``.
 
-Every user query runs in a worker process (``workers.py``) under the time limit; this process
+Every user query runs in a worker process (``pool.py``) under the time limit; this process
 parses HTTP, negotiates the media type and relays the bytes a worker produced. The status is
 sent only once the worker has the whole result. Every error response has one JSON shape::
 
@@ -42,12 +42,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import __version__
-from .errors import ClaimgraphError, InputError, UnknownQueryError
+from .. import __version__
+from ..errors import ClaimgraphError, InputError, UnknownQueryError
+from ..queries import Catalog, StoredQuery, load_catalog
+from ..safety import guard_query, query_form
 from .hostguard import HostGuardMiddleware, HostPolicy, check_host_name
-from .queries import Catalog, StoredQuery, load_catalog
-from .safety import guard_query, query_form
-from .workers import (
+from .pool import (
     GIB,
     GRAPH_MEDIA,
     RESULT_MEDIA,
@@ -854,7 +854,7 @@ class _Endpoint:
         using = params.get("using-graph-uri")
         using_named = params.get("using-named-graph-uri")
         if using is not None or using_named is not None:
-            from .update_dataset import with_protocol_dataset
+            from .update import with_protocol_dataset
 
             text = with_protocol_dataset(
                 text,
