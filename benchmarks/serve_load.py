@@ -127,6 +127,11 @@ def build_stores(tmp: Path, oxigraph: str, synth: Path | None) -> tuple[Path, Pa
     cg = [sys.executable, "-m", "claimgraph"]
     if synth is not None:
         run([*cg, "load", "--store", str(cg_store), "--graph", SYNTH_GRAPH, str(synth)])
+    else:  # only `load` creates a store (with the bundled graphs); an empty file adds nothing
+        empty = tmp / "empty.nt"
+        empty.write_bytes(b"")
+        run([*cg, "load", "--store", str(cg_store), str(empty)])
+        empty.unlink()
     dump = tmp / "all.nq"
     run([*cg, "export", "--store", str(cg_store), "--format", "nquads", "-o", str(dump)])
     quads = sum(1 for line in dump.open(encoding="utf-8") if line.strip())

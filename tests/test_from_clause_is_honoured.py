@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from claimgraph.cli import app as cli_app
-from claimgraph.endpoint.app import ServerConfig, create_app
+from claimgraph.endpoint import ServerConfig, create_app
 from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from claimgraph.queries import declares_dataset, execute
 from claimgraph.store import open_store

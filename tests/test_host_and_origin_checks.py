@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from starlette.testclient import TestClient
 
-from claimgraph.endpoint.app import ServerConfig, create_app
+from claimgraph.endpoint import ServerConfig, create_app
 from claimgraph.endpoint.hostguard import HostPolicy
 from claimgraph.errors import ClaimgraphError
 from tests.conftest import Listener  # the type of the `listener` fixture

@@ -185,7 +185,7 @@ def test_health_reports_workers_and_backlog(port: int):
 
 
 def test_read_timeout_must_be_positive():
-    from claimgraph.endpoint.app import ServerConfig
+    from claimgraph.endpoint import ServerConfig
     from claimgraph.errors import ClaimgraphError
 
     with pytest.raises(ClaimgraphError, match="--read-timeout"):

@@ -116,7 +116,7 @@ def test_endpoint_without_guard_cannot_reach_a_local_listener(no_guard: None) ->
     """The whole app, guard off in the server and in the workers it forks: the kernel holds."""
     from starlette.testclient import TestClient
 
-    from claimgraph.endpoint.app import ServerConfig, create_app
+    from claimgraph.endpoint import ServerConfig, create_app
 
     with listening() as listener:
         text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
