@@ -40,14 +40,7 @@ from ..safety import guard_query, query_form
 from .config import ServerConfig
 from .hostguard import HostGuardMiddleware
 from .pages import HTML_HEADERS, html_page, serialize_service_description, service_description
-from .pool import (
-    GRAPH_MEDIA,
-    RESULT_MEDIA,
-    Reply,
-    WorkerPool,
-    error_body,
-    error_for,
-)
+from .pool import WorkerPool
 from .protocol import (
     FORM,
     GRAPH_OFFERS,
@@ -64,6 +57,7 @@ from .protocol import (
     negotiate,
     not_acceptable,
 )
+from .wire import GRAPH_MEDIA, RESULT_MEDIA, Reply, error_body, error_for
 
 __all__ = ["create_app", "error_response", "read_body", "reply_response"]
 

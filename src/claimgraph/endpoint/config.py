@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..errors import ClaimgraphError
 from .hostguard import HostPolicy, check_host_name
-from .pool import GIB, WorkerSpec
+from .worker import GIB, WorkerSpec
 
 __all__ = ["ServerConfig"]
 

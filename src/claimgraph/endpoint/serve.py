@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import InputError
 from .app import create_app
 from .config import ServerConfig
-from .pool import error_body
+from .wire import error_body
 
 __all__ = ["MAX_URL", "run"]
 
