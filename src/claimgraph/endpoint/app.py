@@ -22,8 +22,8 @@ import asyncio
 import contextlib
 import hmac
 import json
-from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Hashable, Iterable, Mapping
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -37,7 +37,9 @@ from starlette.routing import Route
 from ..errors import ClaimgraphError, UnknownQueryError
 from ..queries import Catalog, StoredQuery, load_catalog
 from ..safety import guard_query, query_form
+from .cache import ResponseCache
 from .config import ServerConfig
+from .fastpath import FastPath
 from .hostguard import HostGuardMiddleware
 from .pages import HTML_HEADERS, html_page, serialize_service_description, service_description
 from .pool import WorkerPool
@@ -59,7 +61,7 @@ from .protocol import (
 )
 from .wire import GRAPH_MEDIA, RESULT_MEDIA, Reply, error_body, error_for
 
-__all__ = ["create_app", "error_response", "read_body", "reply_response"]
+__all__ = ["Endpoint", "Job", "create_app", "error_response", "read_body", "reply_response"]
 
 
 
@@ -190,13 +192,25 @@ async def _read_body(request: Request, limit: int) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 
-class _Endpoint:
-    """The request handlers, sharing the config, the catalog and the worker pool."""
+class Job(NamedTuple):
+    """One decoded query request: what the worker gets, its cache key, and its query text."""
+
+    request: tuple[Any, ...]
+    key: Hashable
+    text: str
+
+
+class Endpoint:
+    """The request handlers, sharing the config, the catalog, the worker pool and the cache.
+
+    Public for :mod:`.fastpath`, which decodes requests with the same ``*_job`` methods.
+    """
 
     def __init__(self, config: ServerConfig, catalog: Catalog, pool: WorkerPool) -> None:
         self.config = config
         self.catalog = catalog
         self.pool = pool
+        self.cache = ResponseCache(config.cache_entries, config.cache_bytes)
         self.page = html_page(catalog, config)
         self.catalog_json = json.dumps(
             [q.as_dict() for q in catalog.values()], ensure_ascii=False
@@ -225,24 +239,47 @@ class _Endpoint:
     # ---- stored queries ----
 
     async def stored_query(self, request: Request) -> Response:
-        name = request.path_params["name"]
+        job = self.stored_job(
+            request.path_params["name"],
+            request.query_params.multi_items(),
+            request.headers.get("accept"),
+        )
+        if request.method == "HEAD":
+            return _head_response(job.request[3], job.request[4])
+        return reply_response(await self.answer(job))
+
+    async def answer(self, job: Job) -> Reply:
+        """The worker's reply to ``job``, or the cached one for the same question."""
+        if not self.cache.enabled:
+            return await self.pool.run(job.request)
+        hit = self.cache.get(job.key)
+        if hit is not None:
+            return hit
+        generation = self.cache.generation
+        reply = await self.pool.run(job.request)
+        self.cache.put(job.key, reply, generation, job.text)
+        return reply
+
+    def stored_job(
+        self, name: str, items: Iterable[tuple[str, str]], accept: str | None
+    ) -> Job:
+        """Decode a stored-query request; HTTPError (404, 400, 406) when it is refused."""
         query = self._stored(name)
         declared = {p.name for p in query.params}
         values: dict[str, str] = {}
         formats: list[str] = []
-        for key, value in request.query_params.multi_items():
+        for key, value in items:
             if key == "format" and "format" not in declared:
                 formats.append(value)
                 continue
             if key in values:
                 raise HTTPError(400, "bad-parameter", f"parameter {key!r} is given twice")
             values[key] = value
-        rfmt, gfmt = choose_formats(request.headers.get("accept"), formats, query.form)
+        rfmt, gfmt = choose_formats(accept, formats, query.form)
         if rfmt is None and gfmt is None:
             raise not_acceptable(query.form)
-        if request.method == "HEAD":
-            return _head_response(rfmt, gfmt)
-        return reply_response(await self.pool.run(("stored", name, values, rfmt, gfmt)))
+        cache_key = ("stored", name, tuple(values.items()), rfmt, gfmt)
+        return Job(("stored", name, values, rfmt, gfmt), cache_key, query.text)
 
     def _stored(self, name: str) -> StoredQuery:
         try:
@@ -311,6 +348,25 @@ class _Endpoint:
             if via_get:
                 return self._service_description(request)
             raise HTTPError(400, "bad-request", "no query: pass query= (or update=)")
+        job = self.query_job(params, request.headers.get("accept"))
+        assert job is not None  # a query and no update: checked above
+        if request.method == "HEAD":
+            form = query_form(job.text)
+            _, _, _, _, rfmt, gfmt = job.request
+            return _head_response(
+                rfmt if form in ("SELECT", "ASK") else None,
+                gfmt if form in ("CONSTRUCT", "DESCRIBE") else None,
+            )
+        return reply_response(await self.answer(job))
+
+    def query_job(self, params: dict[str, list[str]], accept: str | None) -> Job | None:
+        """Decode a SPARQL query request; None if it is no query (or also an update).
+
+        HTTPError (400, 406) when it is refused.
+        """
+        queries = params.get("query", [])
+        if not queries or "update" in params:
+            return None
         if len(queries) > 1:
             raise HTTPError(400, "bad-request", "give exactly one query parameter")
         text = queries[0]
@@ -322,17 +378,18 @@ class _Endpoint:
             default = graph_iris(default or [], "default-graph-uri")
             named = graph_iris(named or [], "named-graph-uri")
         # The worker guards the text (size, depth, SERVICE) before its parser sees it.
-        rfmt, gfmt = choose_formats(request.headers.get("accept"), params.get("format", []), None)
+        rfmt, gfmt = choose_formats(accept, params.get("format", []), None)
         if rfmt is None and gfmt is None:
             raise not_acceptable(None)
-        if request.method == "HEAD":
-            form = query_form(text)
-            return _head_response(
-                rfmt if form in ("SELECT", "ASK") else None,
-                gfmt if form in ("CONSTRUCT", "DESCRIBE") else None,
-            )
-        reply = await self.pool.run(("query", text, default, named, rfmt, gfmt))
-        return reply_response(reply)
+        key = (
+            "query",
+            text,
+            None if default is None else tuple(default),
+            None if named is None else tuple(named),
+            rfmt,
+            gfmt,
+        )
+        return Job(("query", text, default, named, rfmt, gfmt), key, text)
 
     def _authorize(self, request: Request) -> None:
         token = self.config.update_token
@@ -366,7 +423,11 @@ class _Endpoint:
                 graph_iris(using_named or [], "using-named-graph-uri"),
             )
         guard_query(text, allow_service=self.config.allow_service, update=True)
-        return reply_response(await self.pool.update(text))
+        self.cache.clear()  # answers computed while the update runs are not kept either
+        try:
+            return reply_response(await self.pool.update(text))
+        finally:
+            self.cache.clear()
 
     def _service_description(self, request: Request) -> Response:
         offers: dict[str, tuple[str, ...]] = {**GRAPH_OFFERS, "html": ("text/html",)}
@@ -409,7 +470,7 @@ def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starl
     catalog = load_catalog(config.queries_dir)
     if pool is None:
         pool = WorkerPool(config.worker_spec(), size=config.workers, timeout=config.timeout)
-    endpoint = _Endpoint(config, catalog, pool)
+    endpoint = Endpoint(config, catalog, pool)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -427,7 +488,10 @@ def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starl
         Route("/api/openapi.json", endpoint.openapi, methods=["GET"]),
         Route("/api/queries/{name}", endpoint.stored_query, methods=["GET"]),
     ]
-    middleware: list[Middleware] = [
+    middleware: list[Middleware] = []
+    if not config.cors:  # with --cors, the CORS middleware must see every response
+        middleware.append(Middleware(FastPath, endpoint=endpoint, policy=config.host_policy()))
+    middleware += [
         Middleware(HostGuardMiddleware, policy=config.host_policy(), refuse=_forbidden)
     ]
     if config.cors:

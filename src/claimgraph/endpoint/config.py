@@ -43,6 +43,9 @@ class ServerConfig:
     queries_dir: str | Path | None = None
     #: Extra names clients may address the endpoint by (Host header), besides the loopback ones.
     host_names: tuple[str, ...] = ()
+    #: Response cache bounds (entries, bytes); 0 turns the cache off. See ``cache.py``.
+    cache_entries: int = 1024
+    cache_bytes: int = 64 * 1024 * 1024
     _resolved_token: str | None = field(default=None, init=False, repr=False)
 
     def check(self) -> list[str]:
@@ -58,6 +61,8 @@ class ServerConfig:
             raise ClaimgraphError("--max-rows must be at least 1")
         if self.max_body < 1:
             raise ClaimgraphError("--max-body must be at least 1 byte")
+        if self.cache_entries < 0 or self.cache_bytes < 0:
+            raise ClaimgraphError("the response cache bounds must be 0 (off) or more")
         if not 1 <= self.workers <= 64:
             raise ClaimgraphError("--workers must be between 1 and 64")
         if self.worker_memory is not None and self.worker_memory < 256 * 1024**2:
