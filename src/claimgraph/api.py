@@ -61,15 +61,18 @@ def _short(iri: str) -> str:
     return compact(iri)
 
 
-def catalog_table(queries: Sequence[StoredQuery]) -> str:
-    """The catalog as a plain table: name, summary, parameters."""
+def catalog_table(
+    queries: Sequence[StoredQuery], *, max_width: int | None = None, wide: bool = False
+) -> str:
+    """The catalog as a plain table: name, summary, parameters (see :mod:`table`)."""
+    from .table import render_table
+
     rows = [(q.name, q.summary, _param_text(q)) for q in queries]
     header = ("name", "summary", "parameters")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(2)]
-    out = []
-    for r in [header, ("-" * widths[0], "-" * widths[1], "-" * len(header[2])), *rows]:
-        out.append(f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2]}".rstrip())
-    return "\n".join(out) + "\n"
+    lines = render_table(
+        header, rows, max_width=max_width, wide=wide, shrink=(1, 2), open_last=True
+    )
+    return "\n".join(lines) + "\n"
 
 
 def query_text_from(sparql: str | None, file: str | Path | None) -> tuple[str, str]:

@@ -1,11 +1,11 @@
 """Exporting graphs byte-stably.
 
-The same graph always gives the same bytes: quads are sorted, prefixes are the fixed set
-claimgraph uses (only those that occur), and blank nodes, whose labels pyoxigraph changes on
-every load, are renamed canonically (RDFC-1.0) first. Writing to a file goes through a
-temporary file and a rename, so a failed export never leaves a half-written file; the file gets
-the mode a shell redirect would give it (an existing file's own mode, else 0666 less the umask),
-not the private 0600 of the temporary file.
+The same graph always gives the same bytes: :mod:`serialize` sorts the quads, declares only
+the fixed prefixes that occur and renames blank nodes canonically (RDFC-1.0); this module
+decides which graphs go out and refuses a one-graph format for several graphs. Writing to a
+file goes through a temporary file and a rename, so a failed export never leaves a
+half-written file; the file gets the mode a shell redirect would give it (an existing file's
+own mode, else 0666 less the umask), not the private 0600 of the temporary file.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import formats
 from .errors import ClaimgraphError, InputError
-from .render import GRAPH_FORMATS, sort_prefix_lines, used_prefixes
+from .serialize import serialize_quads
 
 __all__ = ["EXPORT_FORMATS", "export_graphs", "write_atomic"]
 
+#: The formats export writes, in the order help lists them (names from :mod:`formats`).
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
-_DATASET_FORMATS = ("trig", "nquads", "jsonld")
 
 
 def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None = None) -> bytes:
@@ -43,35 +44,13 @@ def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None 
     else:
         quads = list(store.quads_for_pattern(None, None, None, None))
         graphs = {str(q.graph_name) for q in quads}
-        if fmt not in _DATASET_FORMATS and len(graphs) > 1:
+        f = formats.get(fmt)
+        if not (f.family == "dataset" or f.holds_datasets) and len(graphs) > 1:
             raise ClaimgraphError(
                 f"{fmt} holds one graph and the store has {len(graphs)}; "
                 "name one with --graph, or use --format trig or nquads"
             )
-    if any(_has_blank(q) for q in quads):
-        dataset = ox.Dataset(quads)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        quads = list(dataset)
-    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-    prefixes = used_prefixes(t for q in quads for t in (q.subject, q.predicate, q.object))
-    kwargs: dict[str, object] = {}
-    if fmt in ("turtle", "trig", "jsonld"):
-        kwargs["prefixes"] = prefixes
-    items: list[ox.Quad] | list[ox.Triple]
-    if fmt in _DATASET_FORMATS:
-        items = quads
-    else:
-        items = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    data = ox.serialize(items, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type]
-    return sort_prefix_lines(data or b"")
-
-
-def _has_blank(q: ox.Quad) -> bool:
-    return (
-        isinstance(q.subject, ox.BlankNode)
-        or isinstance(q.object, ox.BlankNode)
-        or isinstance(q.graph_name, ox.BlankNode)
-    )
+    return serialize_quads(quads, fmt)
 
 
 def _umask() -> int:

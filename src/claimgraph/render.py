@@ -10,17 +10,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from . import formats
 from .errors import ClaimgraphError
-from .namespaces import PREFIXES, compact
+from .namespaces import compact
 from .queries import QueryResult
+from .serialize import serialize_graph, sort_prefix_lines, used_prefixes
+from .table import render_table
 
 __all__ = [
     "RESULT_FORMATS",
+    "RESULT_WRITERS",
     "GRAPH_FORMATS",
     "render_result",
     "results_json",
@@ -37,23 +41,20 @@ __all__ = [
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-#: SELECT/ASK output formats and their media types.
+#: SELECT/ASK output formats and the Content-Type each is sent with (from :mod:`formats`).
 RESULT_FORMATS: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
+    f.name: f.content_type for f in formats.FORMATS if f.family == "results"
 }
 
-#: CONSTRUCT/DESCRIBE (and export) formats.
+#: CONSTRUCT/DESCRIBE (and export) formats and their pyoxigraph formats (from :mod:`formats`).
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
+    f.name: f.ox_format  # type: ignore[misc]
+    for f in formats.FORMATS
+    if f.family in ("graph", "dataset")
 }
+
+#: The formats a CONSTRUCT/DESCRIBE result can be written in: one graph, no quads.
+_GRAPH_RESULT_FORMATS = tuple(formats.names("graph"))
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -92,19 +93,40 @@ def results_json(result: QueryResult) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
+_XML_SPACE = " \t\n\r"
+
+
+def _xml_text(value: str) -> str:
+    """A literal's text for XML, whitespace kept.
+
+    XML parsers turn a raw CR into LF, and some (pyoxigraph's among them) trim text content, so
+    CRs and leading or trailing whitespace go out as character references, as pyoxigraph does.
+    """
+    start, end = 0, len(value)
+    while start < end and value[start] in _XML_SPACE:
+        start += 1
+    while end > start and value[end - 1] in _XML_SPACE:
+        end -= 1
+
+    def refs(text: str) -> str:
+        return "".join(f"&#{ord(c)};" for c in text)
+
+    middle = escape(value[start:end], {"\r": "&#13;"})
+    return refs(value[:start]) + middle + refs(value[end:])
+
+
 def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
+        text = _xml_text(term.value)
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{text}</literal>"
         if term.datatype.value != XSD_STRING:
-            return (
-                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-            )
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{text}</literal>"
+        return f"<literal>{text}</literal>"
     return (
         f"<triple><subject>{_xml_term(term.subject)}</subject>"
         f"<predicate>{_xml_term(term.predicate)}</predicate>"
@@ -156,12 +178,23 @@ def results_csv(result: QueryResult) -> bytes:
 
 
 def results_tsv(result: QueryResult) -> bytes:
+    """SPARQL TSV; the W3C format has no boolean form, so ASK is a bare true/false line, as
+    pyoxigraph writes and reads it (a ``?boolean`` header would read back as a SELECT)."""
     if result.form == "ASK":
-        return b"?boolean\n" + (b"true\n" if result.boolean else b"false\n")
+        return b"true\n" if result.boolean else b"false\n"
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     for row in result.rows:
         lines.append("\t".join("" if t is None else str(t) for t in row))
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+#: The hand-written writer of each results format; one per results format in the registry.
+RESULT_WRITERS: dict[str, Callable[[QueryResult], bytes]] = {
+    "json": results_json,
+    "xml": results_xml,
+    "csv": results_csv,
+    "tsv": results_tsv,
+}
 
 
 def _cell(term: Term | None) -> str:
@@ -176,24 +209,31 @@ def _cell(term: Term | None) -> str:
     return str(term)
 
 
-def results_table(result: QueryResult) -> str:
-    """A plain table for people: compact names, one line per row, columns padded."""
+def results_table(
+    result: QueryResult,
+    *,
+    max_width: int | None = None,
+    wide: bool = False,
+    wrap: bool = False,
+) -> str:
+    """A plain table for people: compact names, one line per row, columns padded.
+
+    With ``max_width`` (and not ``wide``) the columns holding literals (labels) narrow so the
+    table fits, see :mod:`table`; IRI columns keep their width.
+    """
     if result.form == "ASK":
         return ("true" if result.boolean else "false") + "\n"
     if result.form != "SELECT":
         return serialize_triples(result.triples, "turtle").decode("utf-8")
-    header = result.variables
     body = [[_cell(t) for t in row] for row in result.rows]
-    widths = [len(h) for h in header]
-    for row in body:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-
-    def line(cells: Iterable[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    out = [line(header), line("-" * w for w in widths)]
-    out.extend(line(row) for row in body)
+    labels = [
+        i
+        for i in range(len(result.variables))
+        if any(isinstance(row[i], ox.Literal) for row in result.rows)
+    ]
+    out = render_table(
+        result.variables, body, max_width=max_width, wide=wide, wrap=wrap, shrink=labels or None
+    )
     count = len(body)
     out.append(
         f"({count} row{'s' if count != 1 else ''}{', truncated' if result.truncated else ''})"
@@ -201,59 +241,37 @@ def results_table(result: QueryResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def used_prefixes(terms: Iterable[Term]) -> dict[str, str]:
-    """The subset of our prefixes whose namespace some IRI among ``terms`` starts with."""
-    iris: set[str] = set()
-    for t in terms:
-        if isinstance(t, ox.NamedNode):
-            iris.add(t.value)
-        elif isinstance(t, ox.Literal):
-            iris.add(t.datatype.value)
-    ordered = sorted(PREFIXES.items())
-    return {p: ns for p, ns in ordered if any(i.startswith(ns) for i in iris)}
-
-
 def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> bytes:
-    """Triples in an RDF format, sorted so the same graph always gives the same bytes."""
-    if fmt not in ("turtle", "ntriples", "jsonld", "rdfxml"):
+    """Triples in an RDF format, canonical (see :mod:`serialize`), as the worker calls it."""
+    if fmt not in _GRAPH_RESULT_FORMATS:
         raise ClaimgraphError(f"{fmt!r} is not a format for a graph result")
-    ordered = sorted(set(triples), key=str)
-    prefixes = used_prefixes(term for t in ordered for term in (t.subject, t.predicate, t.object))
-    kwargs: dict[str, object] = {}
-    if fmt in ("turtle", "rdfxml", "jsonld"):
-        kwargs["prefixes"] = prefixes
-    data = ox.serialize(ordered, format=GRAPH_FORMATS[fmt], **kwargs)  # type: ignore[arg-type]
-    return sort_prefix_lines(data or b"")
+    return serialize_graph(triples, fmt)
 
 
-def sort_prefix_lines(data: bytes) -> bytes:
-    """Put the leading ``@prefix`` lines of Turtle or TriG in alphabetical order.
+def render_result(
+    result: QueryResult,
+    fmt: str,
+    *,
+    max_width: int | None = None,
+    wide: bool = False,
+    wrap: bool = False,
+) -> bytes:
+    """The bytes of a result in ``fmt``: table, json, xml, csv, tsv, or an RDF format.
 
-    pyoxigraph writes them in an order of its own; sorted, they read (and diff) predictably.
+    ``max_width``, ``wide`` and ``wrap`` shape the table only (see :func:`results_table`).
     """
-    if not data.startswith(b"@prefix "):
-        return data
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    return b"\n".join(sorted(lines[:n]) + lines[n:])
-
-
-def render_result(result: QueryResult, fmt: str) -> bytes:
-    """The bytes of a result in ``fmt``: table, json, xml, csv, tsv, or an RDF format."""
     if fmt == "table":
-        return results_table(result).encode("utf-8")
+        return results_table(result, max_width=max_width, wide=wide, wrap=wrap).encode("utf-8")
     if result.form in ("SELECT", "ASK"):
-        writers = {"json": results_json, "xml": results_xml, "csv": results_csv, "tsv": results_tsv}
-        if fmt not in writers:
+        if fmt not in RESULT_WRITERS:
             raise ClaimgraphError(
-                f"--format {fmt} does not fit a {result.form} result; use table, json, xml, "
-                "csv or tsv"
+                f"--format {fmt} does not fit a {result.form} result; use table, "
+                f"{', '.join(list(RESULT_WRITERS)[:-1])} or {list(RESULT_WRITERS)[-1]}"
             )
-        return writers[fmt](result)
-    if fmt not in ("turtle", "ntriples", "jsonld", "rdfxml"):
+        return RESULT_WRITERS[fmt](result)
+    if fmt not in _GRAPH_RESULT_FORMATS:
         raise ClaimgraphError(
-            f"--format {fmt} does not fit a graph result; use turtle, ntriples, jsonld or rdfxml"
+            f"--format {fmt} does not fit a graph result; use "
+            f"{', '.join(_GRAPH_RESULT_FORMATS[:-1])} or {_GRAPH_RESULT_FORMATS[-1]}"
         )
     return serialize_triples(result.triples, fmt)

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
+from .. import __version__, formats
 from ..namespaces import compact
 from ..queries import Catalog, Parameter, StoredQuery
 
 __all__ = ["build_openapi", "ERROR_SCHEMA"]
 
-RESULT_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+#: Media types sent for SELECT/ASK and for CONSTRUCT/DESCRIBE, from the format registry.
+RESULT_TYPES = tuple(f.media_types[0] for f in formats.FORMATS if f.family == "results")
+GRAPH_TYPES = tuple(f.media_types[0] for f in formats.FORMATS if f.family == "graph")
 
 #: The one error shape every error response has.
 ERROR_SCHEMA: dict[str, Any] = {
@@ -180,8 +176,9 @@ def build_openapi(catalog: Catalog, *, allow_update: bool = False) -> dict[str, 
             "name": "format",
             "in": "query",
             "required": False,
-            "description": "Overrides the Accept header: json, xml, csv, tsv (SELECT/ASK); "
-            "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE).",
+            "description": "Overrides the Accept header: "
+            f"{', '.join(formats.names('results'))} (SELECT/ASK); "
+            f"{', '.join(formats.names('graph'))} (CONSTRUCT/DESCRIBE).",
             "schema": {"type": "string"},
         },
     ]

@@ -1,0 +1,108 @@
+"""Writing graphs and datasets canonically: the same graph always gives the same bytes.
+
+Export, CONSTRUCT/DESCRIBE results on the CLI and graph answers of the endpoint all come
+through here, so a graph reads (and diffs) the same whichever way it left the store. Blank
+nodes, whose labels pyoxigraph changes on every load and every query, are renamed canonically
+(RDFC-1.0) first; then triples or quads are sorted, and only those of claimgraph's fixed
+prefixes that occur are declared, in alphabetical order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from . import formats
+from .namespaces import PREFIXES
+
+__all__ = [
+    "canonical_quads",
+    "serialize_graph",
+    "serialize_quads",
+    "used_prefixes",
+    "sort_prefix_lines",
+]
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+#: Formats that have no prefix declarations to pass to pyoxigraph.
+_NO_PREFIXES = ("ntriples", "nquads")
+
+
+def used_prefixes(terms: Iterable[Term]) -> dict[str, str]:
+    """The subset of our prefixes whose namespace some IRI among ``terms`` starts with."""
+    iris: set[str] = set()
+    for t in terms:
+        if isinstance(t, ox.NamedNode):
+            iris.add(t.value)
+        elif isinstance(t, ox.Literal):
+            iris.add(t.datatype.value)
+    ordered = sorted(PREFIXES.items())
+    return {p: ns for p, ns in ordered if any(i.startswith(ns) for i in iris)}
+
+
+def sort_prefix_lines(data: bytes) -> bytes:
+    """Put the leading ``@prefix`` lines of Turtle or TriG in alphabetical order.
+
+    pyoxigraph writes them in an order of its own; sorted, they read (and diff) predictably.
+    """
+    if not data.startswith(b"@prefix "):
+        return data
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    return b"\n".join(sorted(lines[:n]) + lines[n:])
+
+
+def _has_blank(q: ox.Quad) -> bool:
+    return (
+        isinstance(q.subject, ox.BlankNode)
+        or isinstance(q.object, ox.BlankNode)
+        or isinstance(q.graph_name, ox.BlankNode)
+    )
+
+
+def _key(q: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Quads without duplicates, blank nodes relabelled by RDFC-1.0, in a fixed order."""
+    items = list(quads)
+    if any(_has_blank(q) for q in items):
+        dataset = ox.Dataset(items)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        items = list(dataset)
+    return sorted(set(items), key=_key)
+
+
+def serialize_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
+    """Quads canonically in ``fmt``; a one-graph format keeps their triples only.
+
+    Whether dropping graph names is right is the caller's decision (export refuses it when
+    the store has several graphs).
+    """
+    f = formats.get(fmt, "graph", "dataset")
+    ordered = canonical_quads(quads)
+    prefixes = used_prefixes(t for q in ordered for t in (q.subject, q.predicate, q.object))
+    kwargs: dict[str, object] = {}
+    if f.name not in _NO_PREFIXES:
+        kwargs["prefixes"] = prefixes
+    items: list[ox.Quad] | list[ox.Triple]
+    if f.family == "dataset" or f.holds_datasets:
+        items = ordered
+    else:
+        items = [ox.Triple(q.subject, q.predicate, q.object) for q in ordered]
+    data = ox.serialize(items, format=f.ox_format, **kwargs)  # type: ignore[arg-type]
+    return sort_prefix_lines(data or b"")
+
+
+def serialize_graph(triples: Iterable[ox.Triple], fmt: str) -> bytes:
+    """Triples (one graph, e.g. a CONSTRUCT result) canonically in the graph format ``fmt``."""
+    f = formats.get(fmt, "graph")
+    default = ox.DefaultGraph()
+    return serialize_quads(
+        (ox.Quad(t.subject, t.predicate, t.object, default) for t in triples), f.name
+    )
