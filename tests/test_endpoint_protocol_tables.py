@@ -190,3 +190,19 @@ def test_error_bodies_are_one_line_and_bounded():
     text = body.decode()
     assert "\n" not in text and '"message": "a b x' in text
     assert len(text) < 1200 and text.endswith('…"}}')
+
+
+def test_html_forms_offer_the_registry_formats_of_each_query_form():
+    from claimgraph import formats
+    from claimgraph.endpoint import ServerConfig
+    from claimgraph.endpoint.pages import html_page
+    from claimgraph.queries import load_catalog
+
+    catalog = load_catalog()
+    page = html_page(catalog, ServerConfig()).decode()
+    every = "".join(f"<option>{n}</option>" for n in formats.names("results", "graph"))
+    results = "".join(f"<option>{n}</option>" for n in formats.names("results"))
+    assert f'<select name="format">{every}</select>' in page  # the SPARQL form
+    selects = sum(1 for q in catalog.values() if q.form in ("SELECT", "ASK"))
+    assert page.count(f'<select name="format">{results}</select>') == selects > 0
+    assert "<option>table</option>" not in page and "<option>nquads</option>" not in page

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .. import __version__
+from .. import __version__, formats
 from ..queries import Catalog
 from .config import ServerConfig
 from .protocol import TRUNCATED_HEADER
@@ -19,17 +19,8 @@ from .protocol import TRUNCATED_HEADER
 __all__ = ["HTML_HEADERS", "html_page", "serialize_service_description", "service_description"]
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-_SD_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-)
+#: Every results and graph format the endpoint writes, from the format registry.
+_SERVED = [f for f in formats.FORMATS if f.family in ("results", "graph")]
 
 
 def service_description(
@@ -52,22 +43,21 @@ def service_description(
         triples.append(ox.Triple(s, sd("supportedLanguage"), sd("SPARQL11Update")))
     if federated:
         triples.append(ox.Triple(s, sd("feature"), sd("BasicFederatedQuery")))
-    triples += [ox.Triple(s, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in _SD_FORMATS]
+    triples += [
+        ox.Triple(s, sd("resultFormat"), ox.NamedNode(f.w3c_iri)) for f in _SERVED if f.w3c_iri
+    ]
     return triples
 
 
-_SD_RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
+_SD_RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    f.name: f.ox_format for f in _SERVED if isinstance(f.ox_format, ox.RdfFormat)
 }
 
 
 def serialize_service_description(triples: list[ox.Triple], fmt: str) -> bytes:
     kwargs: dict[str, Any] = {}
     if fmt != "ntriples":
-        kwargs["prefixes"] = {"sd": SD, "formats": FORMATS}
+        kwargs["prefixes"] = {"sd": SD, "formats": formats.W3C_FORMATS}
     data = ox.serialize(triples, format=_SD_RDF_FORMATS[fmt], **kwargs)
     assert isinstance(data, bytes)
     return data
@@ -83,6 +73,14 @@ _EXAMPLE_QUERY = (
     "PREFIX cg: <https://w3id.org/claimgraph/ontology#>\n"
     "SELECT ?class (COUNT(?x) AS ?n)\nWHERE { ?x a ?class }\nGROUP BY ?class\nORDER BY DESC(?n)"
 )
+
+
+#: The format family each query form answers in.
+_FAMILY = {"SELECT": "results", "ASK": "results", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+def _options(*families: str) -> str:
+    return "".join(f"<option>{name}</option>" for name in formats.names(*families))
 
 
 def html_page(catalog: Catalog, config: ServerConfig) -> bytes:
@@ -102,8 +100,7 @@ def html_page(catalog: Catalog, config: ServerConfig) -> bytes:
         )
         form = (
             f'<form action="{e(link)}" method="get">{inputs} '
-            '<select name="format"><option>json</option><option>csv</option>'
-            "<option>tsv</option><option>xml</option><option>turtle</option></select> "
+            f'<select name="format">{_options(_FAMILY[q.form])}</select> '
             '<button type="submit">run</button></form>'
         )
         rows.append(
@@ -125,9 +122,7 @@ def html_page(catalog: Catalog, config: ServerConfig) -> bytes:
 <h2>Run a query</h2>
 <form action="/sparql" method="get">
 <textarea name="query" rows="10" cols="80">{e(_EXAMPLE_QUERY)}</textarea><br>
-<label>format <select name="format"><option>json</option><option>xml</option>
-<option>csv</option><option>tsv</option><option>turtle</option><option>ntriples</option>
-<option>jsonld</option><option>rdfxml</option></select></label>
+<label>format <select name="format">{_options("results", "graph")}</select></label>
 <button type="submit">run</button>
 </form>
 <h2>Stored queries</h2>

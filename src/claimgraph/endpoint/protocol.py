@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
+from .. import formats
+
 __all__ = [
     "TRUNCATED_HEADER",
     "FORM",
@@ -34,34 +36,22 @@ __all__ = [
 #: Set to "true" on an answer cut at the row cap.
 TRUNCATED_HEADER = "X-Claimgraph-Truncated"
 
-#: Media types each results format answers to (the first one is what we send).
-RESULT_OFFERS: dict[str, tuple[str, ...]] = {
-    "json": ("application/sparql-results+json", "application/json"),
-    "xml": ("application/sparql-results+xml", "application/xml", "text/xml"),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-}
-#: Media types each graph format answers to.
-GRAPH_OFFERS: dict[str, tuple[str, ...]] = {
-    "turtle": ("text/turtle", "application/x-turtle", "application/turtle"),
-    "ntriples": ("application/n-triples",),
-    "jsonld": ("application/ld+json", "application/json"),
-    "rdfxml": ("application/rdf+xml",),
-}
-#: Values of the ``format`` override, per family.
-RESULT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
-GRAPH_NAMES = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "ntriples": "ntriples",
-    "nt": "ntriples",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "json": "jsonld",
-    "rdfxml": "rdfxml",
-    "rdf": "rdfxml",
-    "xml": "rdfxml",
-}
+#: Media types each results / graph format answers to (the first one is what we send),
+#: and the values of the ``format`` override per family: all from the format registry.
+RESULT_OFFERS: dict[str, tuple[str, ...]] = formats.offers("results")
+GRAPH_OFFERS: dict[str, tuple[str, ...]] = formats.offers("graph")
+
+
+def _override_names(family: str) -> dict[str, str]:
+    table = {f.name: f.name for f in formats.FORMATS if f.family == family}
+    for f in formats.FORMATS:
+        if f.family == family:
+            table.update({alias: f.name for alias in f.aliases if alias not in table})
+    return table
+
+
+RESULT_NAMES = _override_names("results")
+GRAPH_NAMES = _override_names("graph")
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"

@@ -11,6 +11,7 @@ import marshal
 import struct
 from dataclasses import dataclass
 
+from .. import formats
 from ..errors import (
     ClaimgraphError,
     ParameterError,
@@ -35,20 +36,13 @@ __all__ = [
     "timeout_reply",
 ]
 
-#: Media type of each results format name the worker can write (SELECT/ASK).
+#: Content-Type of each results (SELECT/ASK) and graph (CONSTRUCT/DESCRIBE) format the
+#: worker writes, from the format registry.
 RESULT_MEDIA: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
+    f.name: f.content_type for f in formats.FORMATS if f.family == "results"
 }
-
-#: Media type of each graph format name the worker can write (CONSTRUCT/DESCRIBE).
 GRAPH_MEDIA: dict[str, str] = {
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
+    f.name: f.content_type for f in formats.FORMATS if f.family == "graph"
 }
 
 FRAME = struct.Struct("!I")
