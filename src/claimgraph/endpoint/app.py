@@ -18,18 +18,16 @@ sent only once the worker has the whole result. Every error response has one JSO
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import json
-from collections.abc import AsyncIterator, Hashable, Iterable, Mapping
+from collections.abc import AsyncIterator, Hashable, Iterable
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -59,133 +57,22 @@ from .protocol import (
     negotiate,
     not_acceptable,
 )
-from .wire import GRAPH_MEDIA, RESULT_MEDIA, Reply, error_body, error_for
+from .responses import (
+    Cors,
+    NoSniffResponse,
+    head_response,
+    on_claimgraph_error,
+    on_http_error,
+    on_http_exception,
+    on_unexpected,
+    read_body,
+    reply_response,
+)
+from .wire import GRAPH_MEDIA, Reply, error_body
 
-__all__ = ["Endpoint", "Job", "create_app", "error_response", "read_body", "reply_response"]
-
-
-
-class _Response(Response):
-    """Every response of ours says ``X-Content-Type-Options: nosniff``."""
-
-    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
-        super().init_headers(headers)
-        self.raw_headers.append((b"x-content-type-options", b"nosniff"))
-
-def error_response(
-    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
-) -> Response:
-    return _Response(
-        error_body(status, code, message),
-        status_code=status,
-        media_type="application/json",
-        headers=dict(headers or {}),
-    )
+__all__ = ["Endpoint", "Job", "create_app"]
 
 
-def reply_response(reply: Reply) -> Response:
-    if reply.status == 204:
-        return _Response(status_code=204)
-    headers = {"Vary": "Accept"}
-    if reply.truncated:
-        headers[TRUNCATED_HEADER] = "true"
-    return _Response(
-        reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers
-    )
-
-
-_HTTP_CODES = {
-    400: "bad-request",
-    404: "not-found",
-    408: "request-timeout",
-    414: "uri-too-long",
-    405: "method-not-allowed",
-    406: "not-acceptable",
-    413: "body-too-large",
-    415: "unsupported-media-type",
-}
-
-
-async def _on_http_exception(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "http-error")
-    message = {
-        404: f"no such resource: {request.url.path} (see / or /api/openapi.json)",
-        405: f"method {request.method} is not allowed here",
-    }.get(exc.status_code, str(exc.detail))
-    return error_response(exc.status_code, code, message, exc.headers)
-
-
-async def _on_http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPError)
-    return error_response(exc.status, exc.code, exc.message, exc.headers)
-
-
-async def _on_claimgraph_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ClaimgraphError)
-    return reply_response(error_for(exc))
-
-
-async def _on_unexpected(request: Request, exc: Exception) -> Response:
-    return error_response(500, "internal-error", "internal server error")
-
-
-class _Cors(CORSMiddleware):
-    """Starlette's CORS middleware, with a refused preflight in the one error shape."""
-
-    def preflight_response(self, request_headers: Any) -> Response:
-        response = super().preflight_response(request_headers)
-        if response.status_code != 400:
-            return response
-        reason = bytes(response.body).decode("utf-8", "replace")
-        headers = {
-            k: v for k, v in response.headers.items() if k.lower().startswith("access-control-")
-        }
-        return error_response(400, "cors-refused", reason, headers)
-
-
-# --------------------------------------------------------------------------------------------
-# Request helpers
-# --------------------------------------------------------------------------------------------
-async def read_body(request: Request, limit: int, timeout: float | None = None) -> bytes:
-    """The request body, refused with 413 as soon as it is known to exceed ``limit``.
-
-    The whole body must arrive within ``timeout`` seconds (408 beyond): a client that sends a
-    byte a second would otherwise hold a connection and its buffer for as long as it likes.
-    """
-    try:
-        async with asyncio.timeout(timeout):
-            return await _read_body(request, limit)
-    except TimeoutError:
-        raise HTTPError(
-            408,
-            "request-timeout",
-            f"the request body did not arrive within {timeout:g} s",
-            headers={"Connection": "close"},
-        ) from None
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        try:
-            size = int(declared)
-        except ValueError:
-            raise HTTPError(400, "bad-request", "Content-Length is not a number") from None
-        if size > limit:
-            raise HTTPError(
-                413, "body-too-large", f"the request body is {size} bytes; the limit is {limit}"
-            )
-    chunks: list[bytes] = []
-    total = 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > limit:
-            raise HTTPError(
-                413, "body-too-large", f"the request body exceeds the limit of {limit} bytes"
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 # The application
@@ -224,17 +111,21 @@ class Endpoint:
     # ---- simple pages ----
 
     async def home(self, request: Request) -> Response:
-        return _Response(self.page, media_type="text/html; charset=utf-8", headers=HTML_HEADERS)
+        return NoSniffResponse(
+            self.page, media_type="text/html; charset=utf-8", headers=HTML_HEADERS
+        )
 
     async def health(self, request: Request) -> Response:
         body = json.dumps(self.pool.health()).encode("utf-8")
-        return _Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
+        return NoSniffResponse(
+            body, media_type="application/json", headers={"Cache-Control": "no-store"}
+        )
 
     async def list_queries(self, request: Request) -> Response:
-        return _Response(self.catalog_json, media_type="application/json")
+        return NoSniffResponse(self.catalog_json, media_type="application/json")
 
     async def openapi(self, request: Request) -> Response:
-        return _Response(self.openapi_json, media_type="application/json")
+        return NoSniffResponse(self.openapi_json, media_type="application/json")
 
     # ---- stored queries ----
 
@@ -245,7 +136,7 @@ class Endpoint:
             request.headers.get("accept"),
         )
         if request.method == "HEAD":
-            return _head_response(job.request[3], job.request[4])
+            return head_response(job.request[3], job.request[4])
         return reply_response(await self.answer(job))
 
     async def answer(self, job: Job) -> Reply:
@@ -353,7 +244,7 @@ class Endpoint:
         if request.method == "HEAD":
             form = query_form(job.text)
             _, _, _, _, rfmt, gfmt = job.request
-            return _head_response(
+            return head_response(
                 rfmt if form in ("SELECT", "ASK") else None,
                 gfmt if form in ("CONSTRUCT", "DESCRIBE") else None,
             )
@@ -435,7 +326,7 @@ class Endpoint:
         if fmt is None:
             raise not_acceptable("CONSTRUCT")
         if fmt == "html":
-            return _Response(
+            return NoSniffResponse(
                 self.page, media_type="text/html; charset=utf-8", headers=HTML_HEADERS
             )
         triples = service_description(
@@ -443,25 +334,11 @@ class Endpoint:
             update=self.config.allow_update,
             federated=bool(self.config.allow_service),
         )
-        return _Response(
+        return NoSniffResponse(
             serialize_service_description(triples, fmt),
             media_type=GRAPH_MEDIA[fmt],
             headers={"Vary": "Accept"},
         )
-
-
-def _head_response(rfmt: str | None, gfmt: str | None) -> Response:
-    """HEAD: the headers a GET would send, without running the query.
-
-    Running it would cost a worker for up to the time limit to send nothing; the length of the
-    body is unknown without running it, so no Content-Length is sent.
-    """
-    media = RESULT_MEDIA[rfmt] if rfmt else GRAPH_MEDIA[gfmt] if gfmt else None
-    response = _Response(b"", status_code=200, media_type=media, headers={"Vary": "Accept"})
-    response.raw_headers = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
-    return response
-
-
 
 
 def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starlette:
@@ -497,7 +374,7 @@ def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starl
     if config.cors:
         middleware.append(
             Middleware(
-                _Cors,
+                Cors,
                 allow_origins=[config.cors],
                 allow_methods=["GET", "POST"],
                 allow_headers=["Accept", "Content-Type", "Authorization"],
@@ -509,10 +386,10 @@ def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starl
         routes=routes,
         middleware=middleware,
         exception_handlers={
-            HTTPException: _on_http_exception,
-            HTTPError: _on_http_error,
-            ClaimgraphError: _on_claimgraph_error,
-            Exception: _on_unexpected,
+            HTTPException: on_http_exception,
+            HTTPError: on_http_error,
+            ClaimgraphError: on_claimgraph_error,
+            Exception: on_unexpected,
         },
         lifespan=lifespan,
     )

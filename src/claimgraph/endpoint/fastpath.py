@@ -40,7 +40,7 @@ class FastPath:
         if scope["type"] == "http" and scope["method"] == "GET":
             job = self._job(scope)
             if job is not None:
-                from .app import reply_response
+                from .responses import reply_response
 
                 reply = await self.endpoint.answer(job)
                 await reply_response(reply)(scope, receive, send)

@@ -37,6 +37,12 @@ decides when workers stop), closes every descriptor it inherited but its socket,
 SIGKILL if the server dies (``PR_SET_PDEATHSIG``). Unless ``--allow-service`` named a host, a
 worker also loses the ability to open internet sockets (``sandbox.block_network``), so a query
 that got past the text guard still cannot reach the network.
+
+This module is the server side only (the child is ``worker.py``, the frames ``wire.py``). It
+is over 400 lines because :class:`WorkerPool` is one state machine — idle queue, waiters,
+deadlines, spares, respawns and the update log all read and write the same sets — and cutting
+it into mixins would spread one invariant over several files. The update log (replay bounds,
+the on-disk writer) is the part to move out next, into ``update.py``.
 """
 
 from __future__ import annotations
