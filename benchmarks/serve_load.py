@@ -6,13 +6,18 @@ made on disk (``claimgraph load --store``), exported as N-Quads and loaded into 
 store with ``oxigraph load``, so both servers hold the same quads. Both servers are started by
 this script on free 127.0.0.1 ports and stopped at the end; temp dirs are removed.
 
-Cases (claimgraph / native):
+Cases (claimgraph / native), each twice:
 
-* ``sources-supporting-claim`` via SPARQL: the stored query's text with ``?claim`` bound to a
-  constant IRI by ``VALUES``, to claimgraph ``/sparql`` and oxigraph ``/query``;
-* the same stored query by name, claimgraph ``/api/queries/sources-supporting-claim?claim=…``,
-  against the native SPARQL run above;
-* ``ASK {}`` (the fixed cost of one request).
+* ``uncached``: every request's query text ends in a different comment (a wrk Lua ``request``
+  hook counting per thread), so claimgraph's response cache can never answer — the figure
+  the per-request path must earn on its own; the native server gets the same distinct texts;
+* ``repeat``: the same request over and over, which claimgraph answers from its response cache
+  after the first (the native server has no such cache) — the figure for repeated questions.
+
+The queries: ``sources-supporting-claim`` via SPARQL (the stored query's text with ``?claim``
+bound to a constant IRI by ``VALUES``, to claimgraph ``/sparql`` and oxigraph ``/query``); the
+same stored query by name (claimgraph ``/api/queries/sources-supporting-claim?claim=…``, repeat
+only: its request has no free text to vary); ``ASK {}`` (the fixed cost of one request).
 
 Every run is ``wrk -t THREADS -c CONNECTIONS -d SECONDS`` (keep-alive); a small Lua ``done`` hook
 prints requests, duration, p50/p99 latency and errors. Servers alternate within every case
