@@ -34,7 +34,15 @@ from .wire import (
     error_reply,
 )
 
-__all__ = ["GIB", "WorkerSpec", "apply_update", "check_disk_store", "fork_worker"]
+__all__ = [
+    "GIB",
+    "WorkerSpec",
+    "apply_update",
+    "check_disk_store",
+    "check_main",
+    "exec_main",
+    "fork_worker",
+]
 
 GIB = 1024**3
 
@@ -357,7 +365,7 @@ def fork_worker(
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _EXEC_CODE = (
     "import json, sys; a = json.loads(sys.argv[1]); sys.path.insert(0, a['path']); "
-    "from claimgraph.endpoint.worker import _exec_main; _exec_main(a)"
+    "from claimgraph.endpoint.worker import exec_main; exec_main(a)"
 )
 
 
@@ -385,7 +393,7 @@ def _report_failure(exc: BaseException) -> None:
               flush=True)
 
 
-def _exec_main(args: dict[str, Any]) -> None:
+def exec_main(args: dict[str, Any]) -> None:
     """The exec'd worker's entry point."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     code = 0
@@ -416,7 +424,7 @@ def check_disk_store(path: str, timeout: float = 300.0) -> None:
     """
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); "
-        "from claimgraph.endpoint.worker import _check_main; _check_main(sys.argv[2])"
+        "from claimgraph.endpoint.worker import check_main; check_main(sys.argv[2])"
     )
     try:
         done = subprocess.run(
@@ -432,7 +440,7 @@ def check_disk_store(path: str, timeout: float = 300.0) -> None:
         raise StoreError(lines[-1] if lines else "cannot open the store")
 
 
-def _check_main(path: str) -> None:
+def check_main(path: str) -> None:
     """In the check process: open the store (only load creates one); one line on stderr if not."""
     from ..store import open_store
 
