@@ -195,3 +195,17 @@ def test_fast_path_and_handlers_answer_alike(reader, monkeypatch, path, params, 
     assert fast.headers == slow.headers
     # every refusal decided in the server process is the handlers' to word
     assert taken == [fast_way]
+
+
+def test_a_failure_in_the_fast_path_is_the_json_500(reader, monkeypatch):
+    from claimgraph.endpoint.app import Endpoint
+
+    async def broken(self, job):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Endpoint, "answer", broken)
+    r = reader.get("/sparql", params={"query": "ASK {}"})
+    assert r.status_code == 500
+    assert r.json() == {"error": {"status": 500, "code": "internal-error",
+                                  "message": "internal server error"}}
+    assert "boom" not in r.text

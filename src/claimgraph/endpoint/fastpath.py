@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from .protocol import multi_dict
+from .responses import reply_response
+from .wire import error_reply
 
 if TYPE_CHECKING:
     from .app import Endpoint
@@ -40,9 +42,10 @@ class FastPath:
         if scope["type"] == "http" and scope["method"] == "GET":
             job = self._job(scope)
             if job is not None:
-                from .responses import reply_response
-
-                reply = await self.endpoint.answer(job)
+                try:
+                    reply = await self.endpoint.answer(job)
+                except Exception:  # what the app's catch-all sends, in the one error shape
+                    reply = error_reply(500, "internal-error", "internal server error")
                 await reply_response(reply)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
