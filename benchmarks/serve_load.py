@@ -6,13 +6,18 @@ made on disk (``claimgraph load --store``), exported as N-Quads and loaded into 
 store with ``oxigraph load``, so both servers hold the same quads. Both servers are started by
 this script on free 127.0.0.1 ports and stopped at the end; temp dirs are removed.
 
-Cases (claimgraph / native):
+Cases (claimgraph / native), each twice:
 
-* ``sources-supporting-claim`` via SPARQL: the stored query's text with ``?claim`` bound to a
-  constant IRI by ``VALUES``, to claimgraph ``/sparql`` and oxigraph ``/query``;
-* the same stored query by name, claimgraph ``/api/queries/sources-supporting-claim?claim=…``,
-  against the native SPARQL run above;
-* ``ASK {}`` (the fixed cost of one request).
+* ``uncached``: every request's query text ends in a different comment (a wrk Lua ``request``
+  hook counting per thread), so claimgraph's response cache can never answer — the figure
+  the per-request path must earn on its own; the native server gets the same distinct texts;
+* ``repeat``: the same request over and over, which claimgraph answers from its response cache
+  after the first (the native server has no such cache) — the figure for repeated questions.
+
+The queries: ``sources-supporting-claim`` via SPARQL (the stored query's text with ``?claim``
+bound to a constant IRI by ``VALUES``, to claimgraph ``/sparql`` and oxigraph ``/query``); the
+same stored query by name (claimgraph ``/api/queries/sources-supporting-claim?claim=…``, repeat
+only: its request has no free text to vary); ``ASK {}`` (the fixed cost of one request).
 
 Every run is ``wrk -t THREADS -c CONNECTIONS -d SECONDS`` (keep-alive); a small Lua ``done`` hook
 prints requests, duration, p50/p99 latency and errors. Servers alternate within every case
@@ -127,6 +132,11 @@ def build_stores(tmp: Path, oxigraph: str, synth: Path | None) -> tuple[Path, Pa
     cg = [sys.executable, "-m", "claimgraph"]
     if synth is not None:
         run([*cg, "load", "--store", str(cg_store), "--graph", SYNTH_GRAPH, str(synth)])
+    else:  # only `load` creates a store (with the bundled graphs); an empty file adds nothing
+        empty = tmp / "empty.nt"
+        empty.write_bytes(b"")
+        run([*cg, "load", "--store", str(cg_store), str(empty)])
+        empty.unlink()
     dump = tmp / "all.nq"
     run([*cg, "export", "--store", str(cg_store), "--format", "nquads", "-o", str(dump)])
     quads = sum(1 for line in dump.open(encoding="utf-8") if line.strip())
@@ -217,6 +227,8 @@ def request(port: int, req: Request) -> tuple[int, bytes]:
 class Request:
     path: str
     body: str | None = None  # POST application/sparql-query when set
+    #: Every request's query text differs (a comment with a counter): no cache can answer.
+    distinct: bool = False
 
 
 @dataclass
@@ -238,6 +250,21 @@ def lua_script(tmp: Path, req: Request, n: int) -> Path:
             f"wrk.body = [==[{req.body}]==]",
             'wrk.headers["Content-Type"] = "application/sparql-query"',
         ]
+    if req.distinct:
+        # A comment "#<thread>-<n>" ends every query, so that no two requests are the same.
+        lines += [
+            "local threads = 0",
+            "setup = function(thread) threads = threads + 1; thread:set('tid', threads) end",
+            "counter = 0",
+            "request = function()",
+            "  counter = counter + 1",
+            "  local tag = tostring(tid) .. '-' .. counter",
+        ]
+        if req.body is not None:
+            lines.append("  return wrk.format(nil, nil, nil, wrk.body .. '\\n#' .. tag)")
+        else:
+            lines.append(f"  return wrk.format(nil, [==[{req.path}]==] .. '%0A%23' .. tag)")
+        lines.append("end")
     path = tmp / f"case{n}.lua"
     path.write_text("\n".join(lines) + LUA_DONE, encoding="utf-8")
     return path
@@ -264,10 +291,10 @@ def bound_query(text: str, claim: str) -> str:
     return text[:where] + f"\n  VALUES ?claim {{ <{claim}> }}" + text[where:]
 
 
-def sparql_request(base: str, query: str, method: str) -> Request:
+def sparql_request(base: str, query: str, method: str, distinct: bool = False) -> Request:
     if method == "POST":
-        return Request(base, query)
-    return Request(base + "?" + urlencode({"query": query}))
+        return Request(base, query, distinct)
+    return Request(base + "?" + urlencode({"query": query}), None, distinct)
 
 
 def rows(body: bytes) -> int:
@@ -289,12 +316,19 @@ def bench_dataset(label: str, tmp: Path, synth: Path | None, tools: dict[str, st
     print(f"\n== {label}: {quads} quads (stores built in {time.monotonic() - t0:.1f} s)")
     claim = SYNTH_CLAIM if synth is not None else BUNDLED_CLAIM
     text = bound_query(load_catalog().get_query(QUERY).text, claim)
+    # "uncached": every request's text differs, so claimgraph's response cache never answers
+    # (the native server gets the same distinct texts); "repeat": the same request again and
+    # again, which claimgraph answers from its cache after the first time.
     cases = [
-        Case(f"{QUERY} /sparql", sparql_request("/query", text, args.method),
+        Case(f"{QUERY} /sparql uncached", sparql_request("/query", text, args.method, True),
+             sparql_request("/sparql", text, args.method, True)),
+        Case("ASK {} uncached", sparql_request("/query", "ASK {}", args.method, True),
+             sparql_request("/sparql", "ASK {}", args.method, True)),
+        Case(f"{QUERY} /sparql repeat", sparql_request("/query", text, args.method),
              sparql_request("/sparql", text, args.method)),
-        Case(f"{QUERY} /api", sparql_request("/query", text, args.method),
+        Case(f"{QUERY} /api repeat", sparql_request("/query", text, args.method),
              Request(f"/api/queries/{QUERY}?claim=" + quote(claim, safe=""))),
-        Case("ASK {}", sparql_request("/query", "ASK {}", args.method),
+        Case("ASK {} repeat", sparql_request("/query", "ASK {}", args.method),
              sparql_request("/sparql", "ASK {}", args.method)),
     ]
     ox_port, cg_port = free_port(), free_port()
@@ -328,7 +362,7 @@ def bench_dataset(label: str, tmp: Path, synth: Path | None, tools: dict[str, st
             if not case.name.startswith("ASK"):
                 print(f"   {case.name}: {answers['native']} rows from both servers")
         results = {(i, side): [] for i in range(len(cases)) for side in ports}
-        print(f"   {'round':<5} {'case':<32} {'server':<10} {'req/s':>8} {'p50 ms':>8} "
+        print(f"   {'round':<5} {'case':<40} {'server':<10} {'req/s':>8} {'p50 ms':>8} "
               f"{'p99 ms':>8} {'errors':>6}")
         for r in range(args.rounds):
             order = ("native", "claimgraph") if r % 2 == 0 else ("claimgraph", "native")
@@ -337,7 +371,7 @@ def bench_dataset(label: str, tmp: Path, synth: Path | None, tools: dict[str, st
                     res = wrk(tools["wrk"], ports[side], getattr(case, side), scripts[i, side],
                               args)
                     results[i, side].append(res)
-                    print(f"   {r + 1:<5} {case.name:<32} {side:<10} {res.rps:>8.0f} "
+                    print(f"   {r + 1:<5} {case.name:<40} {side:<10} {res.rps:>8.0f} "
                           f"{res.p50_ms:>8.2f} {res.p99_ms:>8.2f} {res.errors:>6}", flush=True)
         for i, case in enumerate(cases):
             table.append((label, case.name, results[i, "native"], results[i, "claimgraph"]))
@@ -351,7 +385,7 @@ def bench_dataset(label: str, tmp: Path, synth: Path | None, tools: dict[str, st
 def print_table(table: list[tuple[str, str, list[Result], list[Result]]], rounds: int) -> None:
     heads = " ".join(f"{'r' + str(r + 1):>6}" for r in range(rounds))
     print("\nclaimgraph/native req/s per round and median; median req/s and p50/p99 ms of each")
-    print(f"{'dataset':<10} {'case':<32} {heads} {'median':>7}  "
+    print(f"{'dataset':<10} {'case':<40} {heads} {'median':>7}  "
           f"{'native req/s p50 p99':>22}  {'claimgraph req/s p50 p99':>25}")
     for label, name, native, cg in table:
         ratios = [c.rps / n.rps if n.rps else float("nan") for n, c in zip(native, cg, strict=True)]
@@ -362,7 +396,7 @@ def print_table(table: list[tuple[str, str, list[Result], list[Result]]], rounds
                     f"{statistics.median(r.p50_ms for r in rs):>6.2f} "
                     f"{statistics.median(r.p99_ms for r in rs):>6.2f}")
 
-        print(f"{label:<10} {name:<32} {cells} {statistics.median(ratios):>7.3f}  "
+        print(f"{label:<10} {name:<40} {cells} {statistics.median(ratios):>7.3f}  "
               f"{summary(native):>22}  {summary(cg):>25}")
     errors = sum(r.errors for _, _, n, c in table for r in n + c)
     if errors:

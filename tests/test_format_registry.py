@@ -144,7 +144,7 @@ def test_find_is_get_without_the_error():
 
 
 def test_w3c_iris_match_the_service_description():
-    from claimgraph.server import service_description
+    from claimgraph.endpoint.pages import service_description
 
     described = {
         t.object.value

@@ -14,9 +14,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from claimgraph.cli import app as cli_app
+from claimgraph.endpoint import ServerConfig, create_app
 from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from claimgraph.queries import declares_dataset, execute
-from claimgraph.server import ServerConfig, create_app
 from claimgraph.store import open_store
 
 from .cli_runner import CliRunner

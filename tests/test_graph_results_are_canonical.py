@@ -56,7 +56,7 @@ def test_the_endpoint_answers_the_same_bytes_from_every_worker_and_server():
     """Each worker loads its own store (own blank-node labels); the answers must not differ."""
     from starlette.testclient import TestClient
 
-    from claimgraph.server import ServerConfig, create_app
+    from claimgraph.endpoint import ServerConfig, create_app
 
     bodies = set()
     for _ in range(2):  # two servers, two workers each, several requests

@@ -33,10 +33,10 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from claimgraph import api
+from claimgraph.endpoint import ServerConfig, create_app
 from claimgraph.errors import ClaimgraphError, QueryRefused
 from claimgraph.queries import execute
 from claimgraph.safety import guard_query
-from claimgraph.server import ServerConfig, create_app
 
 from ._listener import Listener, listening
 

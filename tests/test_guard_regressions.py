@@ -16,9 +16,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from claimgraph.cli import app as cli_app
+from claimgraph.endpoint import ServerConfig, create_app
 from claimgraph.errors import QueryRefused
 from claimgraph.safety import guard_query
-from claimgraph.server import ServerConfig, create_app
 
 from ._listener import Listener, listening
 

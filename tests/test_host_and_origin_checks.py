@@ -15,9 +15,9 @@ from urllib.parse import quote
 import pytest
 from starlette.testclient import TestClient
 
+from claimgraph.endpoint import ServerConfig, create_app
+from claimgraph.endpoint.hostguard import HostPolicy
 from claimgraph.errors import ClaimgraphError
-from claimgraph.hostguard import HostPolicy
-from claimgraph.server import ServerConfig, create_app
 from tests._listener import Listener  # the type of the `listener` fixture
 
 BASE = "http://127.0.0.1:7878"

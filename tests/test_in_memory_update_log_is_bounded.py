@@ -8,7 +8,7 @@ log has a limit in updates, bytes and time spent applying them; beyond it an upd
 
 from __future__ import annotations
 
-from claimgraph.workers import WorkerPool
+from claimgraph.endpoint.pool import WorkerPool
 
 from .test_query_workers import RUNAWAY, boolean, error, query, settled, with_pool
 

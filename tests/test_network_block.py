@@ -137,7 +137,7 @@ def test_unknown_architecture_is_not_blocked(monkeypatch: pytest.MonkeyPatch) ->
 def test_serve_warns_once_at_start_up_where_the_block_is_unavailable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from claimgraph.workers import WorkerPool, WorkerSpec
+    from claimgraph.endpoint.pool import WorkerPool, WorkerSpec
 
     monkeypatch.setattr(sandbox, "network_block_supported", lambda: False)
     said: list[str] = []

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from claimgraph.workers import WorkerPool, WorkerSpec
+from claimgraph.endpoint.pool import WorkerPool, WorkerSpec
 
 from .test_query_workers import ASK_ANY, RUNAWAY, boolean, error, gone, query, with_pool
 

@@ -18,8 +18,8 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
+from claimgraph.endpoint.pool import GIB, Reply, WorkerPool, WorkerSpec
 from claimgraph.store import open_store
-from claimgraph.workers import GIB, Reply, WorkerPool, WorkerSpec
 
 ASK_ANY = "ASK { ?s ?p ?o }"
 #: Counts a four-fold cartesian product of every quad: CPU for hours, memory flat.

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from claimgraph.server import ServerConfig, create_app
+from claimgraph.endpoint import ServerConfig, create_app
 
 TOKEN = "relative-iri-token-0123456789"
 

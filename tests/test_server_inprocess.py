@@ -17,17 +17,12 @@ from openapi_spec_validator import validate as validate_openapi
 from starlette.testclient import TestClient as _StarletteClient
 
 from claimgraph.cli import app as cli_app
+from claimgraph.endpoint import ServerConfig, create_app
+from claimgraph.endpoint.pages import html_page
+from claimgraph.endpoint.protocol import TRUNCATED_HEADER, negotiate, parse_accept
 from claimgraph.errors import ClaimgraphError
 from claimgraph.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from claimgraph.queries import load_catalog
-from claimgraph.server import (
-    TRUNCATED_HEADER,
-    ServerConfig,
-    create_app,
-    html_page,
-    negotiate,
-    parse_accept,
-)
 
 
 class TestClient(_StarletteClient):
@@ -607,12 +602,12 @@ def test_cli_serve_validates_options_before_listening(runner, monkeypatch):
     r = runner.invoke(cli_app, ["serve", "--allow-update"])
     assert r.exit_code == 2 and "bearer token" in r.output
 
-    import claimgraph.server
+    import claimgraph.endpoint.serve
 
     def stop(config):
         raise ClaimgraphError("stopped before listening")
 
-    monkeypatch.setattr(claimgraph.server, "create_app", stop)
+    monkeypatch.setattr(claimgraph.endpoint.serve, "create_app", stop)
     r = runner.invoke(cli_app, ["serve", "--host", "0.0.0.0"])
     assert r.exit_code == 2
     assert "claimgraph: warning: listening on 0.0.0.0, not on a loopback address" in r.output

@@ -181,8 +181,8 @@ def test_health_reports_workers_and_backlog(port: int):
 
 
 def test_read_timeout_must_be_positive():
+    from claimgraph.endpoint import ServerConfig
     from claimgraph.errors import ClaimgraphError
-    from claimgraph.server import ServerConfig
 
     with pytest.raises(ClaimgraphError, match="--read-timeout"):
         ServerConfig(read_timeout=0).check()

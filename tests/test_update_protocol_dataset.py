@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
+from claimgraph.endpoint import ServerConfig, create_app
+from claimgraph.endpoint.update import with_protocol_dataset
 from claimgraph.errors import ClaimgraphError
-from claimgraph.server import ServerConfig, create_app
-from claimgraph.update_dataset import with_protocol_dataset
 
 BASE = "http://127.0.0.1:7878"
 TOKEN = "update-dataset-token-0123456789"

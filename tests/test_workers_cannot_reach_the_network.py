@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from claimgraph import safety
-from claimgraph.workers import WorkerPool, WorkerSpec
+from claimgraph.endpoint.pool import WorkerPool, WorkerSpec
 
 from ._listener import listening
 
@@ -116,7 +116,7 @@ def test_endpoint_without_guard_cannot_reach_a_local_listener(no_guard: None) ->
     """The whole app, guard off in the server and in the workers it forks: the kernel holds."""
     from starlette.testclient import TestClient
 
-    from claimgraph.server import ServerConfig, create_app
+    from claimgraph.endpoint import ServerConfig, create_app
 
     with listening() as listener:
         text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"

@@ -275,7 +275,7 @@ def export_command(
 
 def serve_command(**options: Any) -> int:
     try:
-        from .. import server
+        from .. import endpoint as server
     except ModuleNotFoundError as e:
         if e.name and e.name.split(".")[0] in {"starlette", "uvicorn", "httptools", "anyio"}:
             raise ClaimgraphError(

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from .errors import ClaimgraphError
-from .safety import tokens
+from ..errors import ClaimgraphError
+from ..safety import tokens
 
 __all__ = ["with_protocol_dataset"]
 

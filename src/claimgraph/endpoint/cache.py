@@ -1,0 +1,90 @@
+"""A bounded response cache for the endpoint: the same question about the same store, same bytes.
+
+A read-only endpoint answers a repeated request (same query text or stored query and values,
+same dataset, same negotiated format, same store generation) with the same bytes; answering it
+from memory skips the worker round trip, which is most of a request's cost. Bounded by entries
+and by bytes (least recently used go first). Never cached: errors, answers cut at the row cap,
+and queries whose answer may differ between two runs on the same store — NOW, RAND, UUID,
+STRUUID, BNODE, SERVICE, and graph answers whose template mints blank nodes (``_:`` or ``[``).
+The check reads the raw text, so a comment or string naming one of those words only costs a
+cache miss. Every update clears the cache and bumps its generation, so that an answer computed
+before the update finished is not stored after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from .wire import GRAPH_MEDIA, Reply
+
+__all__ = ["ResponseCache", "varies"]
+
+_VARIES = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE|SERVICE)\b", re.IGNORECASE)
+_GRAPH_MEDIA = frozenset(GRAPH_MEDIA.values())
+
+
+def varies(text: str) -> bool:
+    """Whether two runs of ``text`` on one store may answer differently (then: never cached)."""
+    return _VARIES.search(text) is not None
+
+
+class ResponseCache:
+    """An LRU of finished replies, bounded by ``max_entries`` and ``max_bytes`` (0: off)."""
+
+    def __init__(self, max_entries: int = 1024, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.generation = 0
+        self.bytes = 0
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Hashable, Reply] = OrderedDict()
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_entries > 0 and self.max_bytes > 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> Reply | None:
+        reply = self._entries.get(key)
+        if reply is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return reply
+
+    def put(self, key: Hashable, reply: Reply, generation: int, text: str) -> bool:
+        """Keep ``reply`` unless it must not be (see the module docstring); True if kept.
+
+        ``generation`` is :attr:`generation` read before the query was sent: an update since
+        then makes the reply stale, and it is dropped.
+        """
+        if not self.enabled or generation != self.generation:
+            return False
+        if reply.status != 200 or reply.truncated or varies(text):
+            return False
+        if reply.media_type in _GRAPH_MEDIA and ("_:" in text or "[" in text):
+            return False
+        size = len(reply.body)
+        if size > self.max_bytes:
+            return False
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.bytes -= len(old.body)
+        self._entries[key] = reply
+        self.bytes += size
+        while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
+            _, dropped = self._entries.popitem(last=False)
+            self.bytes -= len(dropped.body)
+        return True
+
+    def clear(self) -> None:
+        """Forget everything and start a new generation (called around every update)."""
+        self._entries.clear()
+        self.bytes = 0
+        self.generation += 1
