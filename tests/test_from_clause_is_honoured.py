@@ -15,10 +15,10 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from claimgraph.cli import app as cli_app
-from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
-from claimgraph.queries import declares_dataset, execute
 from claimgraph.server import ServerConfig, create_app
+from claimgraph.sparql import declares_dataset, execute
 from claimgraph.store import open_store
+from claimgraph.terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 COUNT = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
 GRAPHS = "SELECT DISTINCT ?g {} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"

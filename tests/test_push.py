@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from claimgraph import push as push_module
 from claimgraph.cli import app
 from claimgraph.errors import ClaimgraphError
-from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from claimgraph.remote import remote_count
 from claimgraph.store import graph_names
+from claimgraph.terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 from .conftest import FakeServer, OxigraphServer
 

@@ -16,10 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 from claimgraph import api, remote
+from claimgraph.catalog import load_catalog
 from claimgraph.cli import app
 from claimgraph.errors import ParameterError
 from claimgraph.push import push_graphs
-from claimgraph.queries import execute, load_catalog
+from claimgraph.sparql import execute
 from claimgraph.store import graph_names, open_store
 
 from .conftest import FakeServer, OxigraphServer

@@ -15,15 +15,16 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from claimgraph import queries, remote
+from claimgraph import catalog, remote
+from claimgraph.binding import bind_parameters
 from claimgraph.cli import app
 from claimgraph.push import push_graphs
-from claimgraph.queries import QueryResult, bind_parameters, drop_parameter_columns, execute
+from claimgraph.sparql import QueryResult, drop_parameter_columns, execute
 from claimgraph.store import graph_names
 
 from .conftest import FakeServer, OxigraphServer
 
-CATALOG = queries.load_catalog()
+CATALOG = catalog.load_catalog()
 
 
 @pytest.fixture(scope="module")

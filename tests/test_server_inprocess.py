@@ -16,10 +16,9 @@ import pytest
 from openapi_spec_validator import validate as validate_openapi
 from starlette.testclient import TestClient as _StarletteClient
 
+from claimgraph.catalog import load_catalog
 from claimgraph.cli import app as cli_app
 from claimgraph.errors import ClaimgraphError
-from claimgraph.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from claimgraph.queries import load_catalog
 from claimgraph.server import (
     TRUNCATED_HEADER,
     ServerConfig,
@@ -28,6 +27,7 @@ from claimgraph.server import (
     negotiate,
     parse_accept,
 )
+from claimgraph.terms import ONTOLOGY_GRAPH, PREFIXES
 
 
 class TestClient(_StarletteClient):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .binding import bind_parameters
+from .catalog import Catalog, Parameter, StoredQuery, load_catalog
 from .errors import (
     CatalogError,
     ClaimgraphError,
@@ -24,16 +26,7 @@ from .errors import (
     StoreError,
     UnknownQueryError,
 )
-from .queries import (
-    Catalog,
-    Parameter,
-    QueryResult,
-    StoredQuery,
-    bind_parameters,
-    execute,
-    load_catalog,
-    run_stored,
-)
+from .sparql import QueryResult, execute, run_stored
 from .store import LoadReport, load_files, open_store, parse_rdf_file
 
 __all__ = [

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .catalog import Catalog, StoredQuery, load_catalog
 from .errors import ClaimgraphError, InputError, ParameterError
-from .queries import Catalog, QueryResult, StoredQuery, execute, load_catalog, run_stored
 from .render import render_result
+from .sparql import QueryResult, execute, run_stored
 from .store import LoadReport, load_into_folder
 
 __all__ = [
@@ -56,7 +57,7 @@ def _param_text(q: StoredQuery) -> str:
 
 
 def _short(iri: str) -> str:
-    from .namespaces import compact
+    from .terms import compact
 
     return compact(iri)
 

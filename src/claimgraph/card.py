@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .binding import bind_parameters
+from .catalog import Parameter, StoredQuery
 from .errors import InputError
-from .namespaces import CG, compact
-from .queries import Parameter, StoredQuery, bind_parameters
+from .terms import CG, compact
 
 __all__ = ["ClaimCard", "claim_card", "render_card"]
 

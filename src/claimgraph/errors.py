@@ -8,6 +8,7 @@ traceback and no parser's internal exception ever reaches a user.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "QueryTimeout",
     "Interrupted",
     "ProcessCrashed",
+    "query_error_position",
 ]
 
 
@@ -116,3 +118,12 @@ class ProcessCrashed(ClaimgraphError):
     kernel's OOM killer): not the user's input being wrong, so exit 1."""
 
     exit_code = 1
+
+
+def query_error_position(e: SyntaxError) -> tuple[int | None, int | None, str]:
+    """Line, column and message of pyoxigraph's ``error at L:C: …``, so errors point at the text."""
+    msg = e.msg if isinstance(e.msg, str) else str(e)
+    m = re.match(r"error at (\d+):(\d+): (.*)", msg, re.S)
+    if m:
+        return int(m[1]), int(m[2]), m[3]
+    return e.lineno, e.offset, msg

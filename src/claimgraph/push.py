@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from .errors import ClaimgraphError, RemoteError
-from .namespaces import PREFIXES
 from .remote import (
     Credentials,
     check_endpoint,
@@ -35,6 +34,7 @@ from .remote import (
     shown,
 )
 from .store import graph_names
+from .terms import PREFIXES
 
 __all__ = [
     "BATCH_TRIPLES",

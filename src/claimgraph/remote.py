@@ -18,7 +18,7 @@ Assumptions and rules:
   ``VALUES (?claim) { (<https://…>) }``. Each term is written in N-Triples form by pyoxigraph
   (which escapes quotes, backslashes and line breaks), checked once more (an IRI must have a
   scheme and none of ``<>"{}|^`\\``, spaces or control characters) and parsed back, so a value can
-  only ever be one RDF term. The whole outgoing text then passes ``safety.guard_query``.
+  only ever be one RDF term. The whole outgoing text then passes ``guard.guard_query``.
 - Every failure (connection refused, no answer within ``--timeout``, an HTTP error, an answer
   that is not SPARQL results) is a :class:`~claimgraph.errors.RemoteError`: one line naming the
   endpoint and, for HTTP errors, the status and the first line of the server's text, cleaned of
@@ -48,22 +48,13 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from .binding import INSTANCE_ASK, INSTANCES, bind_parameters
+from .catalog import Catalog, StoredQuery, did_you_mean, load_catalog
 from .errors import ClaimgraphError, ParameterError, QueryRefused, RemoteError
-from .namespaces import PREFIXES, compact
-from .queries import (
-    _INSTANCE_ASK,
-    _INSTANCES,
-    Catalog,
-    QueryResult,
-    StoredQuery,
-    _did_you_mean,
-    _materialise,
-    bind_parameters,
-    drop_parameter_columns,
-    load_catalog,
-)
+from .guard import declared_prefixes, guard_query, query_form, tokens
 from .render import render_result
-from .safety import declared_prefixes, guard_query, query_form, tokens
+from .sparql import QueryResult, drop_parameter_columns, materialise
+from .terms import PREFIXES, compact
 
 __all__ = [
     "Credentials",
@@ -365,14 +356,14 @@ def check_remote_instances(
         if p.class_iri is None or not isinstance(term, ox.NamedNode):
             continue
         cls = ox.NamedNode(p.class_iri)
-        ask = inject_values(_INSTANCE_ASK, {ox.Variable("x"): term, ox.Variable("class"): cls})
+        ask = inject_values(INSTANCE_ASK, {ox.Variable("x"): term, ox.Variable("class"): cls})
         if remote_execute(endpoint, ask, timeout=timeout, credentials=credentials).boolean:
             continue
-        listing = inject_values(_INSTANCES, {ox.Variable("class"): cls})
+        listing = inject_values(INSTANCES, {ox.Variable("class"): cls})
         found = remote_execute(endpoint, listing, timeout=timeout, credentials=credentials)
         names = [compact(row[0].value) for row in found.rows if isinstance(row[0], ox.NamedNode)]
         shown = compact(term.value)
-        hint = _did_you_mean(shown, names)
+        hint = did_you_mean(shown, names)
         raise ParameterError(
             f"parameter {p.name!r}: there is no {compact(p.class_iri)} {shown}{hint}"
         )
@@ -410,7 +401,7 @@ def parse_results(data: bytes, media_type: str, form: str) -> QueryResult:
         _json_depth_ok(data)
         try:
             raw = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-            return _materialise(raw, None)
+            return materialise(raw, None)
         except SyntaxError as e:
             raise ValueError(f"the answer is not SPARQL JSON results ({e.msg})") from None
     fmt = _GRAPH_MEDIA.get(media)

@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .errors import ClaimgraphError
-from .namespaces import PREFIXES, compact
-from .queries import QueryResult
+from .sparql import QueryResult
+from .terms import PREFIXES, compact
 
 __all__ = [
     "RESULT_FORMATS",

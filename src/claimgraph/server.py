@@ -43,10 +43,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import __version__
+from .catalog import Catalog, StoredQuery, load_catalog
 from .errors import ClaimgraphError, InputError, UnknownQueryError
+from .guard import guard_query, query_form
 from .hostguard import HostGuardMiddleware, HostPolicy, check_host_name
-from .queries import Catalog, StoredQuery, load_catalog
-from .safety import guard_query, query_form
 from .workers import (
     GIB,
     GRAPH_MEDIA,

@@ -37,8 +37,8 @@ import pyoxigraph as ox
 
 from . import swap
 from .errors import InputError, RdfSyntaxError, StoreError
-from .namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, document_graph
 from .resources import bundled_dir
+from .terms import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, document_graph
 
 __all__ = [
     "RDF_FORMATS",

@@ -255,7 +255,7 @@ class _WorkerState:
     """The child's store and settings, and the handlers for each request kind."""
 
     def __init__(self, spec: WorkerSpec, store: ox.Store) -> None:
-        from .queries import load_catalog
+        from .catalog import load_catalog
 
         self.spec = spec
         self.store = store
@@ -320,7 +320,7 @@ class _WorkerState:
         rfmt: str | None,
         gfmt: str | None,
     ) -> Reply:
-        from .queries import execute
+        from .sparql import execute
 
         result = execute(
             self.store,
@@ -336,7 +336,8 @@ class _WorkerState:
     def _stored(
         self, name: str, values: dict[str, str], rfmt: str | None, gfmt: str | None
     ) -> Reply:
-        from .queries import bind_parameters, drop_parameter_columns, execute
+        from .binding import bind_parameters
+        from .sparql import drop_parameter_columns, execute
 
         query = self.catalog.get_query(name)
         subs = bind_parameters(query, values, self.store)
@@ -359,9 +360,10 @@ def apply_update(
 
     A failing allowed LOAD is a RemoteError: the message of pyoxigraph quotes the fetched data.
     """
-    from .namespaces import PREFIXES
-    from .queries import REACHES_OUT, _query_error_position, remote_failure
-    from .safety import guard_query
+    from .errors import query_error_position
+    from .guard import guard_query
+    from .sparql import REACHES_OUT, remote_failure
+    from .terms import PREFIXES
 
     guard_query(text, allow_service=allow_service, update=True)
     try:
@@ -371,7 +373,7 @@ def apply_update(
         # a LOAD fetched, whose message quotes that data.
         if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
             raise remote_failure() from None
-        line, col, msg = _query_error_position(e)
+        line, col, msg = query_error_position(e)
         raise QuerySyntaxError(msg, path="update", line=line, column=col) from None
     except RuntimeError as e:
         if REACHES_OUT.search(text):
@@ -702,7 +704,7 @@ class WorkerPool:
         """
         if self._prepared:
             return
-        from .queries import load_catalog
+        from .catalog import load_catalog
 
         load_catalog(self.spec.queries_dir)  # the workers inherit the parsed catalog
         if self.spec.block_network:

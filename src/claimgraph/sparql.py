@@ -1,0 +1,205 @@
+"""Running SPARQL on a local store and materialising the answer as a :class:`QueryResult`.
+
+Every query passes ``guard.guard_query`` before pyoxigraph sees it; the default graph is the
+union of the documents' graphs unless the query or the protocol names a dataset.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .binding import bind_parameters
+from .catalog import StoredQuery
+from .errors import QuerySyntaxError, RemoteError, query_error_position
+from .guard import guard_query
+from .terms import PREFIXES
+
+__all__ = [
+    "QueryResult",
+    "Term",
+    "execute",
+    "declares_dataset",
+    "REACHES_OUT",
+    "remote_failure",
+    "materialise",
+    "run_stored",
+    "drop_parameter_columns",
+]
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+
+
+@dataclass
+class QueryResult:
+    """A materialised query result: rows for SELECT, a boolean for ASK, triples otherwise."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(
+        default_factory=list
+    )
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        if self.form == "ASK":
+            return 1
+        return len(self.rows) if self.form == "SELECT" else len(self.triples)
+
+
+def execute(
+    store: ox.Store,
+    text: str,
+    *,
+    substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
+    allow_service: tuple[str, ...] = (),
+    max_rows: int | None = None,
+    source: str = "query",
+    default_graph: list[ox.NamedNode] | None = None,
+    named_graphs: list[ox.NamedNode] | None = None,
+    base_iri: str | None = None,
+) -> QueryResult:
+    """Run SPARQL text on ``store`` and materialise the result.
+
+    The dataset: ``default_graph`` / ``named_graphs`` if given (the protocol's
+    ``default-graph-uri`` / ``named-graph-uri``), else the query's own ``FROM`` / ``FROM NAMED``,
+    else the union of all graphs as the default graph (each document lives in its own named
+    graph). ``max_rows`` cuts the result and sets ``truncated``.
+    """
+    guard_query(text, allow_service=allow_service)
+    kwargs: dict[str, object] = {"prefixes": PREFIXES}
+    if base_iri is not None:  # the endpoint's URL (SPARQL protocol); None: no resolution
+        kwargs["base_iri"] = base_iri
+    if default_graph is not None:
+        kwargs["default_graph"] = default_graph
+    if named_graphs is not None:
+        kwargs["named_graphs"] = named_graphs
+    if substitutions:
+        kwargs["substitutions"] = dict(substitutions)
+    if default_graph is None and named_graphs is None:
+        base = kwargs.get("base_iri")
+        if not declares_dataset(text, base if isinstance(base, str) else None):
+            kwargs["use_default_graph_as_union"] = True
+    try:
+        raw = store.query(text, **kwargs)  # type: ignore[arg-type]
+        return materialise(raw, max_rows)
+    except SyntaxError as e:
+        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
+            raise remote_failure() from None  # not the SPARQL parser: a SERVICE's answer
+        line, col, msg = query_error_position(e)
+        raise QuerySyntaxError(msg, path=source, line=line, column=col) from None
+    except RuntimeError as e:
+        if REACHES_OUT.search(text):
+            raise remote_failure() from None
+        raise QuerySyntaxError(f"query cannot run: {e}", path=source) from None
+
+
+#: ``FROM`` where it could be the keyword: not inside a variable, prefixed or blank-node name,
+#: language tag, or longer word. Strings, comments and IRIs may still match; the probe decides.
+_FROM_WORD = re.compile(r"(?<![\w?$:.@\\-])FROM(?![\w:.-])", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=256)
+def declares_dataset(text: str, base_iri: str | None = None) -> bool:
+    """Whether the query has its own ``FROM`` or ``FROM NAMED`` clause.
+
+    The default graph is the union of all graphs only for a query that names no dataset; one
+    that says ``FROM <g>`` must get exactly ``<g>``. pyoxigraph does not tell whether a parsed
+    query has a dataset clause, and a lexer would guess (``<`` is an IRI or less-than; the
+    word may sit in a string or a comment), and either wrong guess gives wrong answers: the
+    union for a ``FROM <g>`` query, or an empty default graph for a query that merely mentions
+    "from". So pyoxigraph's own parser decides. Where the word cannot occur at all (nearly
+    every query) there is no dataset. Otherwise every occurrence is turned into ``FR0M``, which
+    is no keyword: inside a string, comment or IRI that changes nothing, while the keyword
+    itself becomes a syntax error. The altered text is parsed on an empty store and never run
+    on data (an ASK is evaluated there, on no data; the text has passed the guard already).
+    A query that does not parse either way fails with its own error in the real run.
+    """
+    spans = [m.start() for m in _FROM_WORD.finditer(text)]
+    if not spans:
+        return False
+    pieces, last = [], 0
+    for start in spans:
+        pieces += [text[last:start], text[start : start + 2], "0", text[start + 3 : start + 4]]
+        last = start + 4
+    masked = "".join([*pieces, text[last:]])
+    try:
+        ox.Store().query(masked, prefixes=PREFIXES, base_iri=base_iri)
+    except SyntaxError:
+        return True
+    except (RuntimeError, OSError):
+        return False  # it parsed; only evaluating it failed
+    return False
+
+
+#: SERVICE or LOAD anywhere in the text. A run-time error of a text that passed the guard with
+#: either word is taken for a failure of the (allowed) remote: pyoxigraph's message then
+#: carries the remote's content type or body, which is never shown.
+REACHES_OUT = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+
+
+def remote_failure() -> RemoteError:
+    return RemoteError(
+        "a SERVICE or LOAD request failed or its answer could not be read (details withheld)"
+    )
+
+
+def materialise(raw: object, max_rows: int | None) -> QueryResult:
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult(form="ASK", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        rows: list[tuple[Term | None, ...]] = []
+        truncated = False
+        for solution in raw:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(tuple(solution[v] for v in variables))
+        return QueryResult(form="SELECT", variables=variables, rows=rows, truncated=truncated)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for t in raw:  # type: ignore[attr-defined]
+        if max_rows is not None and len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(t)
+    return QueryResult(form="CONSTRUCT", triples=triples, truncated=truncated)
+
+
+def run_stored(
+    store: ox.Store,
+    query: StoredQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    max_rows: int | None = None,
+) -> QueryResult:
+    """Run a stored query with parameter values given as strings (as on the command line)."""
+    subs = bind_parameters(query, values or {}, store)
+    result = execute(
+        store, query.text, substitutions=subs, max_rows=max_rows, source=str(query.path)
+    )
+    return drop_parameter_columns(result, query)
+
+
+def drop_parameter_columns(result: QueryResult, query: StoredQuery) -> QueryResult:
+    """Remove the columns that only echo a bound parameter.
+
+    pyoxigraph substitutes a SELECT variable only if the query projects it, so stored queries
+    project their parameters; the caller already knows those values.
+    """
+    if result.form != "SELECT" or not query.params:
+        return result
+    names = {p.name for p in query.params}
+    keep = [i for i, v in enumerate(result.variables) if v not in names]
+    result.variables = [result.variables[i] for i in keep]
+    result.rows = [tuple(row[i] for i in keep) for row in result.rows]
+    return result
