@@ -48,9 +48,9 @@ class _Group(TyperGroup):
         kwargs["standalone_mode"] = False
         try:
             rv = super().main(*args, **kwargs)
-        except Interrupted:  # Ctrl-C: not an error, but the shell's code for SIGINT
+        except Interrupted as e:  # Ctrl-C: not an error, but the shell's code for SIGINT (130)
             typer.echo("claimgraph: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(e.exit_code)
         except ClaimgraphError as e:
             _error(str(e), e.exit_code)
         except _click_exc.NoArgsIsHelpError as e:  # bare `claimgraph`: show the help

@@ -746,7 +746,7 @@ class _Endpoint:
         except UnknownQueryError as e:
             message = e.message.replace("(claimgraph queries lists them)", "(GET /api/queries "
                                         "lists them)")
-            raise HTTPError(404, "unknown-query", message) from None
+            raise HTTPError(e.http_status, e.code, message) from None
 
     # ---- SPARQL protocol ----
 

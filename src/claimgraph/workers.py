@@ -65,12 +65,8 @@ import pyoxigraph as ox
 
 from .errors import (
     ClaimgraphError,
-    ParameterError,
-    QueryRefused,
     QuerySyntaxError,
-    RemoteError,
     StoreError,
-    UnknownQueryError,
 )
 
 __all__ = [
@@ -145,21 +141,9 @@ def error_reply(status: int, code: str, message: str) -> Reply:
     return Reply(status, "application/json", error_body(status, code, message))
 
 
-#: ClaimgraphError subclasses → HTTP status and error code (first match wins).
-_ERROR_MAP: tuple[tuple[type[ClaimgraphError], int, str], ...] = (
-    (UnknownQueryError, 404, "unknown-query"),
-    (QuerySyntaxError, 400, "query-syntax"),
-    (QueryRefused, 400, "query-refused"),
-    (ParameterError, 400, "bad-parameter"),
-    (RemoteError, 502, "remote-error"),
-    (StoreError, 500, "store-error"),
-    (ClaimgraphError, 400, "bad-request"),
-)
-
-
 def error_for(exc: ClaimgraphError) -> Reply:
     """The error reply for a library error: its message, with line and column, never a path."""
-    status, code = next((s, c) for cls, s, c in _ERROR_MAP if isinstance(exc, cls))
+    status, code = exc.http_status, exc.code  # each error class carries its own (errors.py)
     message = exc.message
     if exc.line is not None:
         where = f"line {exc.line}" + (f", column {exc.column}" if exc.column is not None else "")
@@ -272,8 +256,7 @@ class _WorkerState:
             if kind == "update":
                 return self._update(request[1])
             if kind == "exit":
-                if hasattr(self.store, "flush"):
-                    self.store.flush()
+                self.store.flush()
                 self.retire = True
                 return Reply(204, "text/plain", b"")
             return error_reply(500, "internal-error", f"unknown worker request {kind!r}")
@@ -348,7 +331,7 @@ class _WorkerState:
 
     def _update(self, text: str) -> Reply:
         apply_update(self.store, text, self.spec.allow_service, base_iri=self.spec.base_iri)
-        if hasattr(self.store, "flush") and self.spec.store_path is not None:
+        if self.spec.store_path is not None:
             self.store.flush()
         return Reply(204, "text/plain", b"")
 
