@@ -97,12 +97,6 @@ class StoredQuery:
     tags: tuple[str, ...] = ()
     params: tuple[Parameter, ...] = field(default_factory=tuple)
 
-    def param(self, name: str) -> Parameter:
-        for p in self.params:
-            if p.name == name:
-                return p
-        raise KeyError(name)
-
     def as_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
