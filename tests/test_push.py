@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from claimgraph import push as push_module
 from claimgraph.cli import app
 from claimgraph.errors import ClaimgraphError
+from claimgraph.remote import push as push_module
 from claimgraph.remote import remote_count
 from claimgraph.store import graph_names
 from claimgraph.terms import ONTOLOGY_GRAPH, SHAPES_GRAPH

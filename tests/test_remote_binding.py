@@ -19,7 +19,7 @@ from claimgraph import api, remote
 from claimgraph.catalog import load_catalog
 from claimgraph.cli import app
 from claimgraph.errors import ParameterError
-from claimgraph.push import push_graphs
+from claimgraph.remote.push import push_graphs
 from claimgraph.sparql import execute
 from claimgraph.store import graph_names, open_store
 

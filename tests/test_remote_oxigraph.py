@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from claimgraph import catalog, remote
 from claimgraph.binding import bind_parameters
 from claimgraph.cli import app
-from claimgraph.push import push_graphs
+from claimgraph.remote.push import push_graphs
 from claimgraph.sparql import QueryResult, drop_parameter_columns, execute
 from claimgraph.store import graph_names
 

@@ -1,6 +1,6 @@
 """What each command does, as plain functions: the CLI only parses options and calls one.
 
-Everything here is reachable and tested without the CLI (``tests/test_api.py``).
+Everything here is reachable and tested without the CLI (``tests/test_api_without_cli.py``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .catalog import Catalog, StoredQuery, load_catalog
-from .errors import ClaimgraphError, InputError, ParameterError
+from .errors import ClaimgraphError, ParameterError
 from .render import render_result
-from .sparql import QueryResult, execute, run_stored
+from .sparql import LocalExecutor, QueryResult, query_text_from, run_stored
 from .store import LoadReport, load_into_folder
+from .terms import compact
 
 __all__ = [
     "parse_param_options",
@@ -57,8 +58,6 @@ def _param_text(q: StoredQuery) -> str:
 
 
 def _short(iri: str) -> str:
-    from .terms import compact
-
     return compact(iri)
 
 
@@ -71,19 +70,6 @@ def catalog_table(queries: Sequence[StoredQuery]) -> str:
     for r in [header, ("-" * widths[0], "-" * widths[1], "-" * len(header[2])), *rows]:
         out.append(f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2]}".rstrip())
     return "\n".join(out) + "\n"
-
-
-def query_text_from(sparql: str | None, file: str | Path | None) -> tuple[str, str]:
-    """The ad-hoc query text and the name to report errors under."""
-    if file is not None:
-        try:
-            return Path(file).read_text(encoding="utf-8"), str(file)
-        except FileNotFoundError:
-            raise InputError("no such file", path=file) from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputError(f"cannot read query file: {e}", path=file) from None
-    assert sparql is not None
-    return sparql, "query"
 
 
 def run_query(
@@ -101,15 +87,16 @@ def run_query(
     given = [x is not None for x in (name, sparql, file)]
     if sum(given) != 1:
         raise ClaimgraphError("give exactly one of a query NAME, --sparql TEXT or --file FILE")
+    executor = LocalExecutor(store, allow_service=allow_service)
     result: QueryResult
     if name is not None:
         query = (catalog or load_catalog()).get_query(name)
-        result = run_stored(store, query, params or {})
+        result = run_stored(executor, query, params or {})
     else:
         if params:
             raise ParameterError("--param applies to stored queries only")
         text, source = query_text_from(sparql, file)
-        result = execute(store, text, source=source, allow_service=allow_service)
+        result = executor.query(text, source=source)
     if fmt == "default":
         fmt = "table" if result.form in ("SELECT", "ASK") else "turtle"
     return render_result(result, fmt)

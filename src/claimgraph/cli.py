@@ -469,7 +469,7 @@ def push_command(
     store: StoreOption = None,
 ) -> None:
     """Upload the store's named graphs to a SPARQL server, one PUT per graph (replacing it)."""
-    from . import push
+    from .remote import push
 
     push.push(
         _store(store),

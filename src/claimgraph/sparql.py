@@ -10,12 +10,14 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
-from .binding import bind_parameters
+from .binding import bind, bind_parameters
 from .catalog import StoredQuery
-from .errors import QuerySyntaxError, RemoteError, query_error_position
+from .errors import InputError, QuerySyntaxError, RemoteError, query_error_position
 from .guard import guard_query
 from .terms import PREFIXES
 
@@ -28,7 +30,10 @@ __all__ = [
     "remote_failure",
     "materialise",
     "run_stored",
+    "Executor",
+    "LocalExecutor",
     "drop_parameter_columns",
+    "query_text_from",
 ]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -175,19 +180,101 @@ def materialise(raw: object, max_rows: int | None) -> QueryResult:
     return QueryResult(form="CONSTRUCT", triples=triples, truncated=truncated)
 
 
+class Executor(Protocol):
+    """Where a query runs: the local store or a remote SPARQL endpoint.
+
+    Stored queries, parameter checks, the instance check and the card are written once against
+    this, so they answer the same on either. ``bindings`` are validated terms (never text); each
+    executor puts them into the query its own way (``binding.bind``).
+    """
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        max_rows: int | None = None,
+        source: str = "query",
+    ) -> QueryResult: ...
+
+
+class LocalExecutor:
+    """Runs queries on an ``ox.Store`` in this process, with pyoxigraph's substitutions."""
+
+    def __init__(
+        self,
+        store: ox.Store,
+        *,
+        allow_service: tuple[str, ...] = (),
+        base_iri: str | None = None,
+        default_graph: list[ox.NamedNode] | None = None,
+        named_graphs: list[ox.NamedNode] | None = None,
+    ) -> None:
+        self.store = store
+        self.allow_service = allow_service
+        self.base_iri = base_iri
+        self.default_graph = default_graph
+        self.named_graphs = named_graphs
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        max_rows: int | None = None,
+        source: str = "query",
+    ) -> QueryResult:
+        bound = bind(text, bindings, inline=False)
+        return execute(
+            self.store,
+            bound.text,
+            substitutions=bound.substitutions,
+            allow_service=self.allow_service,
+            max_rows=max_rows,
+            source=source,
+            default_graph=self.default_graph,
+            named_graphs=self.named_graphs,
+            base_iri=self.base_iri,
+        )
+
+
 def run_stored(
-    store: ox.Store,
+    executor: Executor | ox.Store,
     query: StoredQuery,
     values: Mapping[str, str] | None = None,
     *,
     max_rows: int | None = None,
+    check_instances: bool = True,
 ) -> QueryResult:
-    """Run a stored query with parameter values given as strings (as on the command line)."""
-    subs = bind_parameters(query, values or {}, store)
-    result = execute(
-        store, query.text, substitutions=subs, max_rows=max_rows, source=str(query.path)
+    """Run a stored query with parameter values given as strings (as on the command line).
+
+    ``executor`` is a :class:`LocalExecutor`, a ``remote.RemoteExecutor``, or a bare store.
+    ``check_instances=False`` skips the instance check of class-typed IRI parameters (one ASK
+    fewer) for callers that know their values exist.
+    """
+    if isinstance(executor, ox.Store):
+        executor = LocalExecutor(executor)
+    subs = bind_parameters(query, values or {}, executor if check_instances else None)
+    result = executor.query(
+        query.text,
+        bindings={v.value: term for v, term in subs.items()},
+        max_rows=max_rows,
+        source=str(query.path),
     )
     return drop_parameter_columns(result, query)
+
+
+def query_text_from(sparql: str | None, file: str | Path | None) -> tuple[str, str]:
+    """The ad-hoc query text and the name to report errors under."""
+    if file is not None:
+        try:
+            return Path(file).read_text(encoding="utf-8"), str(file)
+        except FileNotFoundError:
+            raise InputError("no such file", path=file) from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read query file: {e}", path=file) from None
+    assert sparql is not None
+    return sparql, "query"
 
 
 def drop_parameter_columns(result: QueryResult, query: StoredQuery) -> QueryResult:
