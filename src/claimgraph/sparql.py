@@ -25,6 +25,7 @@ __all__ = [
     "QueryResult",
     "Term",
     "execute",
+    "update",
     "declares_dataset",
     "REACHES_OUT",
     "remote_failure",
@@ -105,6 +106,33 @@ def execute(
         if REACHES_OUT.search(text):
             raise remote_failure() from None
         raise QuerySyntaxError(f"query cannot run: {e}", path=source) from None
+
+
+def update(
+    store: ox.Store,
+    text: str,
+    *,
+    allow_service: tuple[str, ...] = (),
+    base_iri: str | None = None,
+) -> None:
+    """Run a SPARQL update (guarded like a query); raise QuerySyntaxError / QueryRefused.
+
+    A failing allowed LOAD is a RemoteError: the message of pyoxigraph quotes the fetched data.
+    """
+    guard_query(text, allow_service=allow_service, update=True)
+    try:
+        store.update(text, prefixes=PREFIXES, base_iri=base_iri)
+    except SyntaxError as e:
+        # The SPARQL parser says "error at L:C: …"; anything else is the parser of the data
+        # a LOAD fetched, whose message quotes that data.
+        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
+            raise remote_failure() from None
+        line, col, msg = query_error_position(e)
+        raise QuerySyntaxError(msg, path="update", line=line, column=col) from None
+    except RuntimeError as e:
+        if REACHES_OUT.search(text):
+            raise remote_failure() from None
+        raise QuerySyntaxError(f"update cannot run: {e}", path="update") from None
 
 
 #: ``FROM`` where it could be the keyword: not inside a variable, prefixed or blank-node name,

@@ -65,7 +65,6 @@ import pyoxigraph as ox
 
 from .errors import (
     ClaimgraphError,
-    QuerySyntaxError,
     StoreError,
 )
 
@@ -343,25 +342,9 @@ def apply_update(
 
     A failing allowed LOAD is a RemoteError: the message of pyoxigraph quotes the fetched data.
     """
-    from .errors import query_error_position
-    from .guard import guard_query
-    from .sparql import REACHES_OUT, remote_failure
-    from .terms import PREFIXES
+    from .sparql import update
 
-    guard_query(text, allow_service=allow_service, update=True)
-    try:
-        store.update(text, prefixes=PREFIXES, base_iri=base_iri)
-    except SyntaxError as e:
-        # The SPARQL parser says "error at L:C: …"; anything else is the parser of the data
-        # a LOAD fetched, whose message quotes that data.
-        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
-            raise remote_failure() from None
-        line, col, msg = query_error_position(e)
-        raise QuerySyntaxError(msg, path="update", line=line, column=col) from None
-    except RuntimeError as e:
-        if REACHES_OUT.search(text):
-            raise remote_failure() from None
-        raise QuerySyntaxError(f"update cannot run: {e}", path="update") from None
+    update(store, text, allow_service=allow_service, base_iri=base_iri)
 
 
 def _not_acceptable(form: str) -> Reply:
