@@ -24,8 +24,12 @@ URL = "http://127.0.0.1:9/q?key=SECRET"
          "TLS error: [SSL: CERTIFICATE_VERIFY_FAILED] bad"),
         (httpx.RemoteProtocolError("Server disconnected"), "",
          "the server closed the connection or sent a bad answer"),
-        (httpx.WriteError("\x1b[1mbroken\x1b[0m pipe"), "pushing <urn:g>",
-         "request failed while pushing <urn:g>: [1mbroken[0m pipe"),
+        (httpx.ReadError("[Errno 104] Connection reset by peer"), "",
+         "the server closed the connection"),
+        (httpx.WriteError("[Errno 32] Broken pipe"), "pushing <urn:g>",
+         "the server closed the connection while pushing <urn:g>"),
+        (httpx.WriteError("\x1b[1mbroken\x1b[0m wire"), "pushing <urn:g>",
+         "request failed while pushing <urn:g>: [1mbroken[0m wire"),
     ],
 )
 def test_one_mapping_of_network_failures(error: Exception, during: str, message: str) -> None:

@@ -150,6 +150,10 @@ def network_error(
             message = f"cannot connect: {server_text(str(err)) or type(err).__name__}"
     elif isinstance(err, httpx.RemoteProtocolError):
         message = f"the server closed the connection or sent a bad answer{suffix}"
+    elif isinstance(err, httpx.NetworkError) and any(
+        w in str(err).lower() for w in ("reset by peer", "broken pipe", "connection aborted")
+    ):
+        message = f"the server closed the connection{suffix}"
     else:
         why = server_text(str(err)) or type(err).__name__
         message = f"request failed{suffix}: {why}"
