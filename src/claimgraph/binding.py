@@ -1,7 +1,10 @@
-"""Turning parameter values given as text into validated RDF terms.
+"""Turning parameter values given as text into validated RDF terms, and terms into a query.
 
 A value is never pasted into query text: it becomes a pyoxigraph term of the parameter's
 declared type first, so it cannot change the query, whichever way an executor binds it.
+``bind`` is the one place terms enter a query (substitutions locally, a re-validated ``VALUES``
+row for a server); ``check_instance`` is the one instance check, run through an executor so
+that a local store and a remote endpoint give the same "did you mean".
 """
 
 from __future__ import annotations
@@ -38,8 +41,6 @@ __all__ = [
 
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _BAD_IRI_CHARS = re.compile(r'[\s<>"{}|^`\\]')
-
-
 
 
 def resolve_iri(value: str, param: Parameter) -> str:

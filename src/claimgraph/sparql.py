@@ -1,7 +1,10 @@
-"""Running SPARQL on a local store and materialising the answer as a :class:`QueryResult`.
+"""Running SPARQL: the :class:`Executor` protocol, the local store's side of it, stored queries.
 
 Every query passes ``guard.guard_query`` before pyoxigraph sees it; the default graph is the
-union of the documents' graphs unless the query or the protocol names a dataset.
+union of the documents' graphs unless the query or the protocol names a dataset. Results are
+materialised as a :class:`QueryResult` of pyoxigraph terms, which is also what
+``remote.RemoteExecutor`` returns, so rendering, comparing and the card never ask where a
+query ran.
 """
 
 from __future__ import annotations
