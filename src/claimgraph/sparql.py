@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from .binding import bind, bind_parameters
 from .catalog import StoredQuery
 from .errors import InputError, QuerySyntaxError, RemoteError, query_error_position
-from .guard import guard_query
+from .guard import guard_query, tokens
 from .terms import PREFIXES
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "execute",
     "update",
     "declares_dataset",
+    "needed_prefixes",
     "REACHES_OUT",
     "remote_failure",
     "materialise",
@@ -84,7 +85,10 @@ def execute(
     graph). ``max_rows`` cuts the result and sets ``truncated``.
     """
     guard_query(text, allow_service=allow_service)
-    kwargs: dict[str, object] = {"prefixes": PREFIXES}
+    kwargs: dict[str, object] = {}
+    prefixes = needed_prefixes(text)
+    if prefixes:
+        kwargs["prefixes"] = prefixes
     if base_iri is not None:  # the endpoint's URL (SPARQL protocol); None: no resolution
         kwargs["base_iri"] = base_iri
     if default_graph is not None:
@@ -98,7 +102,13 @@ def execute(
         if not declares_dataset(text, base if isinstance(base, str) else None):
             kwargs["use_default_graph_as_union"] = True
     try:
-        raw = store.query(text, **kwargs)  # type: ignore[arg-type]
+        try:
+            raw = store.query(text, **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as e:
+            if prefixes is PREFIXES or not str(e.msg).startswith("error at "):
+                raise
+            kwargs["prefixes"] = PREFIXES  # the lexer missed a prefix the text uses
+            raw = store.query(text, **kwargs)  # type: ignore[arg-type]
         return materialise(raw, max_rows)
     except SyntaxError as e:
         if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
@@ -136,6 +146,27 @@ def update(
         if REACHES_OUT.search(text):
             raise remote_failure() from None
         raise QuerySyntaxError(f"update cannot run: {e}", path="update") from None
+
+
+#: Above this size a text gets every default prefix without being lexed (see needed_prefixes).
+_LEX_PREFIXES_BELOW = 8192
+
+
+@functools.lru_cache(maxsize=512)
+def needed_prefixes(text: str) -> Mapping[str, str]:
+    """The default prefixes ``text`` uses, for pyoxigraph's ``prefixes`` argument.
+
+    Handing pyoxigraph all 30 costs about 13 µs per query (measured on 0.5.13: 23 µs for the
+    instance check's ASK alone, 36 µs with every prefix), which the endpoint pays on every
+    request. The rough lexer picks the names that look used; it only narrows what is offered,
+    never what a query means: a text that then fails to parse is parsed again with every
+    prefix (``execute``), so a lexer miss costs time, not an answer. Long texts, mostly
+    one-off, skip the lexer and get them all.
+    """
+    if len(text) >= _LEX_PREFIXES_BELOW:
+        return PREFIXES
+    used = {t.text.split(":", 1)[0] for t in tokens(text) if t.kind == "word" and ":" in t.text}
+    return {p: PREFIXES[p] for p in sorted(used) if p in PREFIXES}
 
 
 #: ``FROM`` where it could be the keyword: not inside a variable, prefixed or blank-node name,
