@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from claimgraph.queries import load_catalog
+from claimgraph.catalog import load_catalog
 
 CLAIM_NS = "https://w3id.org/claimgraph/id/claim/"
 SOURCE_NS = "https://w3id.org/claimgraph/id/source/"

@@ -69,3 +69,34 @@ def test_show_claim_quotes_the_span_of_the_real_essay(bundled_store, essay_text,
     start, end = (int(x) for x in card.split("characters ", 1)[1].split(",", 1)[0].split("-"))
     quoted = " ".join(essay_text[start:end].split())
     assert f"  text:\n    “{quoted}”\n" in card
+
+
+def test_the_library_alone_runs_a_stored_query_without_the_cli_or_the_server_stack():
+    """Only ``import claimgraph``: no CLI framework, server, rdflib, pyshacl or HTTP client."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, json, claimgraph as cg\n"
+        "store = cg.open_store()\n"
+        "query = cg.load_catalog().get_query('sources-supporting-claim')\n"
+        "values = {'claim': 'no-binding-agreement'}\n"
+        "result = cg.run_stored(cg.LocalExecutor(store), query, values)\n"
+        "heavy = ['typer', 'click', 'starlette', 'uvicorn', 'rdflib', 'pyshacl', 'httpx',\n"
+        "         'SPARQLWrapper', 'claimgraph.cli', 'claimgraph.server']\n"
+        "print(json.dumps({'rows': len(result.rows), 'vars': result.variables,\n"
+        "                  'loaded': [m for m in heavy if m in sys.modules]}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=60)
+    got = json.loads(out.stdout)
+    assert got == {"rows": 3, "vars": ["source", "role", "year", "title", "link"], "loaded": []}
+
+
+def test_every_public_name_is_listed_once_and_resolves():
+    assert len(claimgraph.__all__) == len(set(claimgraph.__all__))
+    assert {"LocalExecutor", "RemoteExecutor", "Executor", "run_stored", "export", "validate",
+            "errors", "open_store", "load_catalog", "QueryResult"} <= set(claimgraph.__all__)
+    assert claimgraph.errors.RemoteError.exit_code == 3
+    with pytest.raises(AttributeError):
+        claimgraph.no_such_name  # noqa: B018

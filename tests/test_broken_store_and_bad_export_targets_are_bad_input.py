@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from claimgraph.namespaces import ONTOLOGY_GRAPH
+from claimgraph.terms import ONTOLOGY_GRAPH
 
 from .test_cli_commands import GOOD, one_error_line, run
 from .test_read_commands_never_create_a_store import READ_COMMANDS, listing, run_command

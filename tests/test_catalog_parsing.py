@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from claimgraph.catalog import Parameter, load_catalog, parse_stored_query
 from claimgraph.errors import CatalogError, UnknownQueryError
-from claimgraph.namespaces import CG
-from claimgraph.queries import Parameter, load_catalog, parse_stored_query
+from claimgraph.terms import CG
 
 GOOD = """\
 #+ summary: Claims with a label

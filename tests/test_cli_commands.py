@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from claimgraph.catalog import load_catalog
 from claimgraph.cli import app
-from claimgraph.queries import load_catalog
 
 from .conftest import DATA, EXPECTED
 

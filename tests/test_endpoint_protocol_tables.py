@@ -194,9 +194,9 @@ def test_error_bodies_are_one_line_and_bounded():
 
 def test_html_forms_offer_the_registry_formats_of_each_query_form():
     from claimgraph import formats
+    from claimgraph.catalog import load_catalog
     from claimgraph.endpoint import ServerConfig
     from claimgraph.endpoint.pages import html_page
-    from claimgraph.queries import load_catalog
 
     catalog = load_catalog()
     page = html_page(catalog, ServerConfig()).decode()

@@ -12,7 +12,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from claimgraph.namespaces import PREFIXES, document_graph
+from claimgraph.terms import PREFIXES, document_graph
 
 DOC = ox.NamedNode(PREFIXES["doc"] + "broken-promises-narrative")
 ESSAY_SHA256 = "5ad10db28916c229adb358350b2304350314ae2dec17dedcda80b0007d296c52"
@@ -28,7 +28,7 @@ SELECT ?owner ?kind ?anchor ?start ?end ?sha WHERE {
 
 
 def _anchors(store: ox.Store) -> list[tuple[str, str, int, int, str]]:
-    from claimgraph.queries import execute
+    from claimgraph.sparql import execute
 
     rows = execute(store, ANCHORS).rows
     return [
@@ -95,7 +95,7 @@ def test_claim_labels_are_paraphrases_not_copies(bundled_store, essay_text):
 
 @pytest.mark.parametrize("section_order", range(1, 9))
 def test_sections_tile_the_body_in_order(bundled_store, essay_text, section_order):
-    from claimgraph.queries import execute
+    from claimgraph.sparql import execute
 
     rows = execute(
         bundled_store,

@@ -9,8 +9,8 @@ import pytest
 
 from claimgraph.errors import ClaimgraphError, InputError
 from claimgraph.export import export_graphs, write_atomic
-from claimgraph.namespaces import ONTOLOGY_GRAPH, document_graph
 from claimgraph.store import load_files, open_store
+from claimgraph.terms import ONTOLOGY_GRAPH, document_graph
 
 DOC_GRAPH = document_graph("broken-promises-narrative")
 BLANKS = (

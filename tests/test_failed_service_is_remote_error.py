@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from claimgraph.endpoint import ServerConfig, create_app
 from claimgraph.errors import RemoteError
-from claimgraph.queries import execute
+from claimgraph.sparql import execute
 
 BASE = "http://127.0.0.1:7878"
 TOKEN = "remote-error-token-0123456789"

@@ -15,9 +15,9 @@ from starlette.testclient import TestClient
 
 from claimgraph.cli import app as cli_app
 from claimgraph.endpoint import ServerConfig, create_app
-from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
-from claimgraph.queries import declares_dataset, execute
+from claimgraph.sparql import declares_dataset, execute
 from claimgraph.store import open_store
+from claimgraph.terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 from .cli_runner import CliRunner
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from claimgraph.errors import InputError
-from claimgraph.namespaces import GRAPH, ONTOLOGY_GRAPH
 from claimgraph.store import graph_iri, graph_names, open_store
+from claimgraph.terms import GRAPH, ONTOLOGY_GRAPH
 
 from .test_cli_commands import GOOD, one_error_line, run
 

@@ -35,8 +35,8 @@ from starlette.testclient import TestClient
 from claimgraph import api
 from claimgraph.endpoint import ServerConfig, create_app
 from claimgraph.errors import ClaimgraphError, QueryRefused
-from claimgraph.queries import execute
-from claimgraph.safety import guard_query
+from claimgraph.guard import guard_query
+from claimgraph.sparql import execute
 
 from ._listener import Listener, listening
 

@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from claimgraph.cli import app as cli_app
 from claimgraph.endpoint import ServerConfig, create_app
 from claimgraph.errors import QueryRefused
-from claimgraph.safety import guard_query
+from claimgraph.guard import guard_query
 
 from ._listener import Listener, listening
 

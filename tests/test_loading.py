@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from claimgraph.errors import InputError, RdfSyntaxError, StoreError
-from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from claimgraph.store import graph_names, load_files, open_store, parse_rdf_file
+from claimgraph.terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 GOOD = '@prefix ex: <http://example.org/> .\nex:a ex:name "alpha" .\nex:b ex:name "beta" .\n'
 BAD = '@prefix ex: <http://example.org/> .\nex:c ex:name "gamma" .\nex:d ex:name "delta\n'

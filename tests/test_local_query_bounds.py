@@ -66,7 +66,7 @@ def test_engine_crash_on_deep_nesting_is_one_line_not_a_dead_cli(
     runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     # 5,000 nested brackets segfault pyoxigraph; with the guard off, only the child dies
-    monkeypatch.setattr("claimgraph.queries.guard_query", lambda *a, **k: None)
+    monkeypatch.setattr("claimgraph.sparql.guard_query", lambda *a, **k: None)
     deep = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"
     message = one_error_line(run(runner, "query", "--sparql", deep), 1)
     assert message == "the process running the command crashed with SIGSEGV; nothing was written"

@@ -32,8 +32,8 @@ def no_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     def off(*args: object, **kwargs: object) -> None:
         return None
 
-    monkeypatch.setattr("claimgraph.safety.guard_query", off)
-    monkeypatch.setattr("claimgraph.queries.guard_query", off, raising=False)
+    monkeypatch.setattr("claimgraph.guard.guard_query", off)
+    monkeypatch.setattr("claimgraph.sparql.guard_query", off, raising=False)
 
 
 def run(runner, *args: str):  # type: ignore[no-untyped-def]

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 
 from claimgraph.errors import ClaimgraphError, QueryRefused
-from claimgraph.queries import execute
-from claimgraph.safety import guard_query
+from claimgraph.guard import guard_query
+from claimgraph.sparql import execute
 
 #: (opening text of one level, closing text of one level, what sits innermost); the closers
 #: of the first few hide inside strings, so the running bracket count never sees the depth.

@@ -7,16 +7,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from claimgraph.binding import bind_parameters, to_term
+from claimgraph.catalog import Parameter, StoredQuery, parse_stored_query
 from claimgraph.errors import ParameterError
-from claimgraph.namespaces import CG, PREFIXES
-from claimgraph.queries import (
-    Parameter,
-    StoredQuery,
-    bind_parameters,
-    parse_stored_query,
-    run_stored,
-    to_term,
-)
+from claimgraph.sparql import run_stored
+from claimgraph.terms import CG, PREFIXES
 
 CLAIM = Parameter(name="claim", type="iri", description="a claim", class_iri=CG + "Claim")
 ANY_IRI = Parameter(name="thing", type="iri", description="anything")
@@ -100,7 +95,7 @@ def test_missing_required_parameter(tmp_path):
 
 
 def test_claim_that_does_not_exist_gets_did_you_mean(bundled_store):
-    from claimgraph.queries import load_catalog
+    from claimgraph.catalog import load_catalog
 
     q = load_catalog().get_query("claim-provenance")
     store = ox.Store()

@@ -10,12 +10,12 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from claimgraph import push as push_module
 from claimgraph.cli import app
 from claimgraph.errors import ClaimgraphError
-from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from claimgraph.remote import push as push_module
 from claimgraph.remote import remote_count
 from claimgraph.store import graph_names
+from claimgraph.terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 from .cli_runner import CliRunner
 from .conftest import FakeServer, OxigraphServer

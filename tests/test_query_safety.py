@@ -6,8 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from claimgraph.errors import QueryRefused, QuerySyntaxError
-from claimgraph.queries import execute
-from claimgraph.safety import guard_query, query_form
+from claimgraph.guard import guard_query, query_form
+from claimgraph.sparql import execute
 
 
 def test_deep_nesting_is_refused_before_the_parser_sees_it():

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from claimgraph.errors import StoreError
-from claimgraph.namespaces import ONTOLOGY_GRAPH
 from claimgraph.store import graph_names, open_store
+from claimgraph.terms import ONTOLOGY_GRAPH
 
 from .test_cli_commands import GOOD, one_error_line, run
 

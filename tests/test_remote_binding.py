@@ -15,10 +15,11 @@ import pyoxigraph as ox
 import pytest
 
 from claimgraph import api, remote
+from claimgraph.catalog import load_catalog
 from claimgraph.cli import app
 from claimgraph.errors import ParameterError
-from claimgraph.push import push_graphs
-from claimgraph.queries import execute, load_catalog
+from claimgraph.remote.push import push_graphs
+from claimgraph.sparql import execute
 from claimgraph.store import graph_names, open_store
 
 from .cli_runner import CliRunner

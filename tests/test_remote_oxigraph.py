@@ -14,16 +14,17 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import pytest
 
-from claimgraph import queries, remote
+from claimgraph import catalog, remote
+from claimgraph.binding import bind_parameters
 from claimgraph.cli import app
-from claimgraph.push import push_graphs
-from claimgraph.queries import QueryResult, bind_parameters, drop_parameter_columns, execute
+from claimgraph.remote.push import push_graphs
+from claimgraph.sparql import QueryResult, drop_parameter_columns, execute
 from claimgraph.store import graph_names
 
 from .cli_runner import CliRunner
 from .conftest import FakeServer, OxigraphServer
 
-CATALOG = queries.load_catalog()
+CATALOG = catalog.load_catalog()
 
 
 @pytest.fixture(scope="module")

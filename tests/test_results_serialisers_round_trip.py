@@ -14,8 +14,9 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from claimgraph.queries import QueryResult, load_catalog, run_stored
+from claimgraph.catalog import load_catalog
 from claimgraph.render import RESULT_WRITERS
+from claimgraph.sparql import QueryResult, run_stored
 
 PARSED = {
     "json": ox.QueryResultsFormat.JSON,

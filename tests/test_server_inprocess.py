@@ -16,13 +16,13 @@ import pytest
 from openapi_spec_validator import validate as validate_openapi
 from starlette.testclient import TestClient as _StarletteClient
 
+from claimgraph.catalog import load_catalog
 from claimgraph.cli import app as cli_app
 from claimgraph.endpoint import ServerConfig, create_app
 from claimgraph.endpoint.pages import html_page
 from claimgraph.endpoint.protocol import TRUNCATED_HEADER, negotiate, parse_accept
 from claimgraph.errors import ClaimgraphError
-from claimgraph.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from claimgraph.queries import load_catalog
+from claimgraph.terms import ONTOLOGY_GRAPH, PREFIXES
 
 
 class TestClient(_StarletteClient):

@@ -23,7 +23,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, RDFXML, TURTLE, XML, SPARQLWrapper
 
-from claimgraph.namespaces import CG, ONTOLOGY_GRAPH
+from claimgraph.terms import CG, ONTOLOGY_GRAPH
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 OWL_CLASS = "<http://www.w3.org/2002/07/owl#Class>"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from claimgraph.namespaces import compact
-from claimgraph.queries import QueryResult, load_catalog, run_stored
+from claimgraph.catalog import load_catalog
+from claimgraph.sparql import QueryResult, run_stored
+from claimgraph.terms import compact
 
 CATALOG = load_catalog()
 SARROTTE = {"source:sarotte-2009", "source:sarotte-2014", "source:sarotte-2021"}

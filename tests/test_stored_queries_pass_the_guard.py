@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimgraph.queries import load_catalog
-from claimgraph.safety import NESTING_BUDGET, guard_query
+from claimgraph.catalog import load_catalog
+from claimgraph.guard import NESTING_BUDGET, guard_query
 
 CATALOG = load_catalog()
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from claimgraph import api
-from claimgraph.queries import load_catalog, run_stored
+from claimgraph.catalog import load_catalog
 from claimgraph.render import render_result, results_table
+from claimgraph.sparql import run_stored
 from claimgraph.store import open_store
 from claimgraph.table import ELLIPSIS, fit_widths, render_table
 

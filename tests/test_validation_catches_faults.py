@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from claimgraph.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from claimgraph.store import parse_rdf_file
+from claimgraph.terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from claimgraph.validate import ValidationReport, validate_quads
 
 from .conftest import DATA

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from claimgraph import safety
+from claimgraph import guard
 from claimgraph.endpoint.pool import WorkerPool, WorkerSpec
 
 from ._listener import listening
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def no_guard(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "_guard", lambda *args: None)
+    monkeypatch.setattr(guard, "_guard", lambda *args: None)
 
 
 def run_in_pool(spec: WorkerSpec, requests: list[tuple[Any, ...]]) -> list[Any]:
@@ -45,7 +45,7 @@ def run_in_pool(spec: WorkerSpec, requests: list[tuple[Any, ...]]) -> list[Any]:
 
 
 def test_guard_disabled_in_test_is_really_disabled(no_guard: None) -> None:
-    safety.guard_query("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
+    guard.guard_query("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
 
 
 def test_worker_without_guard_cannot_reach_a_local_listener_by_service(no_guard: None) -> None:

@@ -1,6 +1,6 @@
 """What each command does, as plain functions: the CLI only parses options and calls one.
 
-Everything here is reachable and tested without the CLI (``tests/test_api.py``).
+Everything here is reachable and tested without the CLI (``tests/test_api_without_cli.py``).
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import ClaimgraphError, InputError, ParameterError
-from .queries import Catalog, QueryResult, StoredQuery, execute, load_catalog, run_stored
+from .catalog import Catalog, StoredQuery, load_catalog
+from .errors import ClaimgraphError, ParameterError
 from .render import render_result
+from .sparql import LocalExecutor, QueryResult, query_text_from, run_stored
 from .store import LoadReport, load_into_folder
+from .terms import compact
 
 __all__ = [
     "parse_param_options",
@@ -56,8 +58,6 @@ def _param_text(q: StoredQuery) -> str:
 
 
 def _short(iri: str) -> str:
-    from .namespaces import compact
-
     return compact(iri)
 
 
@@ -75,19 +75,6 @@ def catalog_table(
     return "\n".join(lines) + "\n"
 
 
-def query_text_from(sparql: str | None, file: str | Path | None) -> tuple[str, str]:
-    """The ad-hoc query text and the name to report errors under."""
-    if file is not None:
-        try:
-            return Path(file).read_text(encoding="utf-8"), str(file)
-        except FileNotFoundError:
-            raise InputError("no such file", path=file) from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputError(f"cannot read query file: {e}", path=file) from None
-    assert sparql is not None
-    return sparql, "query"
-
-
 def run_query(
     store: ox.Store,
     *,
@@ -103,15 +90,16 @@ def run_query(
     given = [x is not None for x in (name, sparql, file)]
     if sum(given) != 1:
         raise ClaimgraphError("give exactly one of a query NAME, --sparql TEXT or --file FILE")
+    executor = LocalExecutor(store, allow_service=allow_service)
     result: QueryResult
     if name is not None:
         query = (catalog or load_catalog()).get_query(name)
-        result = run_stored(store, query, params or {})
+        result = run_stored(executor, query, params or {})
     else:
         if params:
             raise ParameterError("--param applies to stored queries only")
         text, source = query_text_from(sparql, file)
-        result = execute(store, text, source=source, allow_service=allow_service)
+        result = executor.query(text, source=source)
     if fmt == "default":
         fmt = "table" if result.form in ("SELECT", "ASK") else "turtle"
     return render_result(result, fmt)

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .binding import bind_parameters
+from .catalog import Parameter, StoredQuery
 from .errors import InputError
-from .namespaces import CG, compact
-from .queries import Parameter, StoredQuery, bind_parameters
+from .sparql import Executor, LocalExecutor, Term
+from .terms import CG, compact
 
 __all__ = ["ClaimCard", "claim_card", "render_card"]
 
@@ -127,12 +129,9 @@ def _v(term: object) -> str | None:
     return term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else str(term)
 
 
-def _rows(store: ox.Store, text: str, claim: ox.NamedNode) -> list[ox.QuerySolution]:
-    return list(
-        store.query(  # type: ignore[arg-type]
-            text, use_default_graph_as_union=True, substitutions={ox.Variable("claim"): claim}
-        )  # type: ignore[union-attr]
-    )
+def _rows(executor: Executor, text: str, claim: ox.NamedNode) -> list[dict[str, Term | None]]:
+    result = executor.query(text, bindings={"claim": claim}, source="show")
+    return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
 
 
 def _named(term: object, name: object) -> str:
@@ -140,14 +139,18 @@ def _named(term: object, name: object) -> str:
     return f"{_v(name)} ({iri})" if name is not None else iri
 
 
-def claim_card(store: ox.Store, claim: str, text: str | None = None) -> ClaimCard:
-    """Collect the card of ``claim`` (IRI, prefixed name or slug); quote it if ``text`` is given."""
+def claim_card(store: Executor | ox.Store, claim: str, text: str | None = None) -> ClaimCard:
+    """Collect the card of ``claim`` (IRI, prefixed name or slug); quote it if ``text`` is given.
+
+    ``store`` may be any executor, so a card can be drawn from a remote endpoint as well.
+    """
+    executor = LocalExecutor(store) if isinstance(store, ox.Store) else store
     query = StoredQuery(
         name="show", path=Path("show"), summary="", text="", form="SELECT", params=(_CLAIM_PARAM,)
     )
-    node = bind_parameters(query, {"claim": claim}, store)[ox.Variable("claim")]
+    node = bind_parameters(query, {"claim": claim}, executor)[ox.Variable("claim")]
     assert isinstance(node, ox.NamedNode)
-    main = _rows(store, _MAIN, node)[0]
+    main = _rows(executor, _MAIN, node)[0]
     card = ClaimCard(iri=compact(node.value), label=_v(main["label"]) or "")
     card.type = _v(main["type"])
     if main["section"] is not None:
@@ -160,9 +163,9 @@ def claim_card(store: ox.Store, claim: str, text: str | None = None) -> ClaimCar
         card.sha256 = _v(main["sha"])
     card.unsourced = _v(main["unsourced"]) in ("true", "1")
     card.stance = _v(main["stance"])
-    for row in _rows(store, _AGENTS, node):
+    for row in _rows(executor, _AGENTS, node):
         card.agents.append((_v(row["role"]) or "", _named(row["agent"], row["name"])))
-    for row in _rows(store, _SOURCES, node):
+    for row in _rows(executor, _SOURCES, node):
         year = _v(row["year"]) or "n.d."
         card.sources.append(
             (
@@ -170,13 +173,13 @@ def claim_card(store: ox.Store, claim: str, text: str | None = None) -> ClaimCar
                 f"{compact(_v(row['source']) or '')} ({year}) {_v(row['title']) or ''}".rstrip(),
             )
         )
-    for row in _rows(store, _CITATIONS, node):
+    for row in _rows(executor, _CITATIONS, node):
         span = f" [{_v(row['start'])}-{_v(row['end'])}]" if row["start"] is not None else ""
         flag = " (unresolved: not in the reference list)" if _v(row["unresolved"]) == "true" else ""
         card.citations.append(
             f"{_v(row['text']) or compact(_v(row['citation']) or '')}{span}{flag}"
         )
-    for row in _rows(store, _RELATED, node):
+    for row in _rows(executor, _RELATED, node):
         other = compact(_v(row["other"]) or "")
         label = f' "{_v(row["label"])}"' if row["label"] is not None else ""
         card.related.append((_v(row["role"]) or "", f"{other}{label}"))

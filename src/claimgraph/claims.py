@@ -12,8 +12,10 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from .namespaces import CG, PREFIXES
-from .queries import Parameter, QueryResult, execute, to_term
+from .binding import to_term
+from .catalog import Parameter
+from .sparql import QueryResult, execute
+from .terms import CG, PREFIXES
 
 __all__ = ["CLAIMS_QUERY", "list_claims"]
 

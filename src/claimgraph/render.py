@@ -16,10 +16,10 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import ClaimgraphError
-from .namespaces import compact
-from .queries import QueryResult
 from .serialize import serialize_graph, sort_prefix_lines, used_prefixes
+from .sparql import QueryResult
 from .table import render_table
+from .terms import compact
 from .xmltext import escape, quoteattr
 
 __all__ = [

@@ -1,6 +1,6 @@
 """A kernel-level network block for the processes that run user SPARQL.
 
-The query guard (``safety.guard_query``) decides from text, and a text check can always be
+The query guard (``guard.guard_query``) decides from text, and a text check can always be
 argued with; pyoxigraph itself has no switch that turns SERVICE or LOAD off. So the processes
 that run user SPARQL also lose the ability to open internet sockets: a seccomp-BPF filter makes
 ``socket(2)`` fail with EPERM for every address family except ``AF_UNIX`` (workers talk to the

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from . import formats
-from .namespaces import PREFIXES
+from .terms import PREFIXES
 
 __all__ = [
     "canonical_quads",

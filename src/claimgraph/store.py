@@ -37,8 +37,8 @@ import pyoxigraph as ox
 
 from . import swap
 from .errors import InputError, RdfSyntaxError, StoreError
-from .namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, document_graph
 from .resources import bundled_dir
+from .terms import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, document_graph
 
 __all__ = [
     "RDF_FORMATS",
@@ -532,14 +532,3 @@ def _close_stores(target: Path, staging: Path, shown: str | Path) -> None:
 
 def graph_names(store: ox.Store) -> list[str]:
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-
-
-def env_store() -> str | None:
-    """The store folder named by ``CLAIMGRAPH_STORE``, if any."""
-    return os.environ.get("CLAIMGRAPH_STORE") or None
-
-
-def quads_of(store: ox.Store, graph: str | None) -> Iterable[ox.Quad]:
-    if graph is None:
-        return store.quads_for_pattern(None, None, None, None)
-    return store.quads_for_pattern(None, None, None, ox.NamedNode(graph))

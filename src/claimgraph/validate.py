@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH, compact
 from .store import parse_rdf_file
+from .terms import ONTOLOGY_GRAPH, SHAPES_GRAPH, compact
 
 __all__ = ["ValidationResult", "ValidationReport", "validate_store", "validate_file"]
 

@@ -134,7 +134,7 @@ def query_command(
 
 def _refuse_update(text: str, source: str) -> None:
     """An update given to ``query`` gets a pointer to where updates run, not a parse error."""
-    from ..safety import query_form
+    from ..guard import query_form
 
     if query_form(text) == "UPDATE":
         raise InputError(
@@ -166,7 +166,7 @@ def claims_command(
 
 def graphs_command(format: str, store: str | None) -> int:
     from ..graphs import graph_counts
-    from ..namespaces import compact
+    from ..terms import compact
 
     counts = graph_counts(_store(store))
     if format == "json":
@@ -224,9 +224,10 @@ def show_command(claim: str, text: str | None, format: str, store: str | None) -
     def work() -> tuple[bytes, str | None]:
         import pyoxigraph as ox
 
+        from ..binding import resolve_iri
         from ..card import claim_card, read_text
-        from ..namespaces import CG
-        from ..queries import Parameter, resolve_iri
+        from ..catalog import Parameter
+        from ..terms import CG
         from ..texts import find_text
 
         graph = _store(store)

@@ -32,9 +32,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..catalog import Catalog, StoredQuery, load_catalog
 from ..errors import ClaimgraphError, UnknownQueryError
-from ..queries import Catalog, StoredQuery, load_catalog
-from ..safety import guard_query, query_form
+from ..guard import guard_query, query_form
 from .cache import ResponseCache
 from .config import ServerConfig
 from .fastpath import FastPath

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__, formats
-from ..namespaces import compact
-from ..queries import Catalog, Parameter, StoredQuery
+from ..catalog import Catalog, Parameter, StoredQuery
+from ..terms import compact
 
 __all__ = ["build_openapi", "ERROR_SCHEMA"]
 

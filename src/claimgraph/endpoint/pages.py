@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from .. import __version__, formats
-from ..queries import Catalog
+from ..catalog import Catalog
 from .config import ServerConfig
 from .protocol import TRUNCATED_HEADER
 

@@ -232,7 +232,7 @@ class WorkerPool:
         """
         if self._prepared:
             return
-        from ..queries import load_catalog
+        from ..catalog import load_catalog
 
         load_catalog(self.spec.queries_dir)  # the workers inherit the parsed catalog
         if self.spec.block_network:

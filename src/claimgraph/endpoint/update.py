@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from ..errors import ClaimgraphError
-from ..safety import tokens
+from ..guard import tokens
 
 __all__ = ["with_protocol_dataset"]
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import ClaimgraphError, QuerySyntaxError, StoreError
+from ..errors import ClaimgraphError, StoreError
 from .wire import (
     FRAME,
     GRAPH_MEDIA,
@@ -112,7 +112,7 @@ class _WorkerState:
     """The child's store and settings, and the handlers for each request kind."""
 
     def __init__(self, spec: WorkerSpec, store: ox.Store) -> None:
-        from ..queries import load_catalog
+        from ..catalog import load_catalog
 
         self.spec = spec
         self.store = store
@@ -177,7 +177,7 @@ class _WorkerState:
         rfmt: str | None,
         gfmt: str | None,
     ) -> Reply:
-        from ..queries import execute
+        from ..sparql import execute
 
         result = execute(
             self.store,
@@ -193,7 +193,8 @@ class _WorkerState:
     def _stored(
         self, name: str, values: dict[str, str], rfmt: str | None, gfmt: str | None
     ) -> Reply:
-        from ..queries import bind_parameters, drop_parameter_columns, execute
+        from ..binding import bind_parameters
+        from ..sparql import drop_parameter_columns, execute
 
         query = self.catalog.get_query(name)
         subs = bind_parameters(query, values, self.store)
@@ -216,24 +217,9 @@ def apply_update(
 
     A failing allowed LOAD is a RemoteError: the message of pyoxigraph quotes the fetched data.
     """
-    from ..namespaces import PREFIXES
-    from ..queries import REACHES_OUT, _query_error_position, remote_failure
-    from ..safety import guard_query
+    from ..sparql import update
 
-    guard_query(text, allow_service=allow_service, update=True)
-    try:
-        store.update(text, prefixes=PREFIXES, base_iri=base_iri)
-    except SyntaxError as e:
-        # The SPARQL parser says "error at L:C: …"; anything else is the parser of the data
-        # a LOAD fetched, whose message quotes that data.
-        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
-            raise remote_failure() from None
-        line, col, msg = _query_error_position(e)
-        raise QuerySyntaxError(msg, path="update", line=line, column=col) from None
-    except RuntimeError as e:
-        if REACHES_OUT.search(text):
-            raise remote_failure() from None
-        raise QuerySyntaxError(f"update cannot run: {e}", path="update") from None
+    update(store, text, allow_service=allow_service, base_iri=base_iri)
 
 
 def _not_acceptable(form: str) -> Reply:

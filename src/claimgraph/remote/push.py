@@ -24,17 +24,11 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from .errors import ClaimgraphError, RemoteError
-from .namespaces import PREFIXES
-from .remote import (
-    Credentials,
-    check_endpoint,
-    http_error,
-    remote_count,
-    server_text,
-    shown,
-)
-from .store import graph_names
+from ..errors import ClaimgraphError
+from ..store import graph_names
+from ..terms import expand
+from .client import Credentials, check_endpoint, send, shown
+from .executor import remote_count
 
 __all__ = [
     "BATCH_TRIPLES",
@@ -78,10 +72,6 @@ class GraphPush:
 class PushReport:
     endpoint: str
     graphs: tuple[GraphPush, ...]
-
-    @property
-    def total(self) -> int:
-        return sum(g.triples for g in self.graphs)
 
     @property
     def mismatches(self) -> tuple[GraphPush, ...]:
@@ -146,24 +136,13 @@ def _ntriples(triples: list[ox.Triple]) -> bytes:
     return data
 
 
-def _expand(name: str) -> str:
-    """A graph given as ``<iri>``, ``prefix:local`` or a full IRI."""
-    name = name.strip()
-    if name.startswith("<") and name.endswith(">"):
-        return name[1:-1]
-    prefix, sep, local = name.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return name
-
-
 def _selected(store: ox.Store, graphs: Sequence[str] | None) -> list[str]:
     available = graph_names(store)
     if not graphs:
         return available
     chosen: list[str] = []
     for g in graphs:
-        iri = _expand(g)
+        iri = expand(g)
         if iri not in available:
             listed = ", ".join(f"<{a}>" for a in available) or "none"
             raise ClaimgraphError(f"the store has no named graph <{iri}> (its graphs: {listed})")
@@ -217,30 +196,16 @@ def push_graphs(
     with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False) as client:
         for graph in selected:
             counter = _Counter()
-            url = httpx.URL(endpoint).copy_merge_params({"graph": graph})
-            try:
-                response = client.put(
-                    url, content=ntriples_chunks(store, graph, counter, batch), headers=headers
-                )
-            except httpx.TimeoutException:
-                raise RemoteError(
-                    f"no answer within {timeout:g} s (--timeout) while pushing <{graph}>",
-                    path=shown(endpoint),
-                ) from None
-            except httpx.ConnectError as e:
-                raise RemoteError(_connect_message(e), path=shown(endpoint)) from None
-            except httpx.HTTPError as e:
-                why = server_text(str(e)) or type(e).__name__
-                raise RemoteError(
-                    f"request failed while pushing <{graph}>: {why}", path=shown(endpoint)
-                ) from None
-            if not 200 <= response.status_code < 300:
-                error = http_error(
-                    endpoint, response.status_code, response.content, response.reason_phrase
-                )
-                raise RemoteError(
-                    f"{error.message} (while pushing <{graph}>)", path=shown(endpoint)
-                )
+            send(
+                "PUT",
+                endpoint,
+                timeout=timeout,
+                headers=headers,
+                params={"graph": graph},
+                content=ntriples_chunks(store, graph, counter, batch),
+                during=f"pushing <{graph}>",
+                client=client,
+            )
             pushed.append(GraphPush(graph, counter.n))
             say(f"pushed {counter.n} triples to <{graph}>")
 
@@ -262,15 +227,6 @@ def push_graphs(
             path=shown(query_endpoint),
         )
     return result
-
-
-def _connect_message(err: Exception) -> str:
-    text = str(err).lower()
-    if "refused" in text:
-        return "connection refused (is the server running?)"
-    if "name or service not known" in text or "nodename nor servname" in text:
-        return "unknown host"
-    return f"cannot connect: {server_text(str(err)) or type(err).__name__}"
 
 
 def push(

@@ -1,9 +1,12 @@
-"""The IRIs claimgraph mints, defined once.
+"""The IRIs claimgraph mints and the prefixes it reads and writes, defined once.
 
-The ontology file declares the same bases; ``tests/test_ontology.py`` checks they agree.
+The ontology file declares the same bases; ``tests/test_terms_agree_with_the_ontology.py``
+checks they agree.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 __all__ = [
     "CG",
@@ -15,6 +18,8 @@ __all__ = [
     "SLUG_NAMESPACES",
     "document_graph",
     "compact",
+    "expand",
+    "mint_slug",
 ]
 
 CG = "https://w3id.org/claimgraph/ontology#"
@@ -87,3 +92,38 @@ def compact(iri: str) -> str:
             if local and all(c.isalnum() or c in "-_." for c in local) and local[-1] != ".":
                 return f"{prefix}:{local}"
     return f"<{iri}>"
+
+
+def expand(name: str) -> str:
+    """The IRI of ``<iri>``, ``prefix:local`` (a known prefix) or a full IRI, as given."""
+    name = name.strip()
+    if name.startswith("<") and name.endswith(">"):
+        return name[1:-1]
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return name
+
+
+def mint_slug(text: str, taken: Iterable[str] = ()) -> str:
+    """A readable slug for an instance IRI (``no-binding-agreement``), unique among ``taken``.
+
+    Lower-case ASCII words joined by ``-``; a clash gets ``a``, ``b``, … appended, as reference
+    slugs (``sarotte-2009a``) do by convention, so minting stays predictable for ingest.
+    """
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
+    base = "-".join(words) or "item"
+    used = set(taken)
+    if base not in used:
+        return base
+    for suffix in "abcdefghijklmnopqrstuvwxyz":
+        if base + suffix not in used:
+            return base + suffix
+    n = 2
+    while f"{base}-{n}" in used:
+        n += 1
+    return f"{base}-{n}"
+

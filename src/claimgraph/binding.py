@@ -1,0 +1,281 @@
+"""Turning parameter values given as text into validated RDF terms, and terms into a query.
+
+A value is never pasted into query text: it becomes a pyoxigraph term of the parameter's
+declared type first, so it cannot change the query, whichever way an executor binds it.
+``bind`` is the one place terms enter a query (substitutions locally, a re-validated ``VALUES``
+row for a server); ``check_instance`` is the one instance check, run through an executor so
+that a local store and a remote endpoint give the same "did you mean".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from .catalog import PARAM_TYPES, Parameter, StoredQuery, did_you_mean
+from .errors import ParameterError
+from .guard import tokens
+from .terms import PREFIXES, SLUG_NAMESPACES, compact
+
+if TYPE_CHECKING:
+    from .sparql import Executor
+
+__all__ = [
+    "resolve_iri",
+    "to_term",
+    "bind_parameters",
+    "check_instance",
+    "Bound",
+    "bind",
+    "term_text",
+    "inject_values",
+    "INSTANCE_ASK",
+    "INSTANCES",
+]
+
+_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_BAD_IRI_CHARS = re.compile(r'[\s<>"{}|^`\\]')
+
+
+def resolve_iri(value: str, param: Parameter) -> str:
+    """A full IRI (with or without ``<>``), a prefixed name, or a bare slug, as an IRI."""
+    v = value.strip()
+    if v.startswith("<") and v.endswith(">"):
+        v = v[1:-1]
+    elif ":" in v and v.split(":", 1)[0] in PREFIXES:
+        prefix, local = v.split(":", 1)
+        v = PREFIXES[prefix] + local
+    elif ":" not in v:
+        if not _SLUG_RE.match(v):
+            raise ParameterError(f"parameter {param.name!r}: {value!r} is not an IRI or a slug")
+        ns = SLUG_NAMESPACES.get(param.class_iri or "")
+        if ns is None:
+            raise ParameterError(
+                f"parameter {param.name!r} needs a full IRI or a prefixed name, not a bare slug"
+            )
+        v = ns + v
+    if _BAD_IRI_CHARS.search(v) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", v):
+        raise ParameterError(f"parameter {param.name!r}: {value!r} is not a valid IRI")
+    try:
+        ox.NamedNode(v)
+    except ValueError:
+        raise ParameterError(f"parameter {param.name!r}: {value!r} is not a valid IRI") from None
+    return v
+
+
+def to_term(value: str, param: Parameter) -> ox.NamedNode | ox.Literal:
+    """Turn a parameter value into the RDF term of the parameter's declared type."""
+    t = param.type
+    if t == "iri":
+        return ox.NamedNode(resolve_iri(value, param))
+    datatype = PARAM_TYPES[t]
+    assert datatype is not None
+    ok = True
+    lexical = value
+    if t == "integer":
+        ok = re.fullmatch(r"[+-]?\d+", value.strip()) is not None
+        lexical = value.strip()
+    elif t == "decimal":
+        try:
+            Decimal(value.strip())
+            lexical = value.strip()
+        except InvalidOperation:
+            ok = False
+    elif t == "boolean":
+        lexical = value.strip().lower()
+        ok = lexical in ("true", "false", "1", "0")
+    elif t == "date":
+        try:
+            _dt.date.fromisoformat(value.strip())
+            lexical = value.strip()
+            ok = re.fullmatch(r"\d{4}-\d{2}-\d{2}", lexical) is not None
+        except ValueError:
+            ok = False
+    elif t == "year":
+        lexical = value.strip()
+        ok = re.fullmatch(r"-?\d{4}", lexical) is not None
+    if not ok:
+        raise ParameterError(f"parameter {param.name!r} must be {_a(t)}, not {value!r}")
+    return ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+
+
+def _a(t: str) -> str:
+    return {"integer": "an integer", "iri": "an IRI"}.get(t, f"a {t}")
+
+
+def bind_parameters(
+    query: StoredQuery,
+    values: Mapping[str, str],
+    executor: Executor | ox.Store | None = None,
+) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    """Check ``values`` against the query's declared parameters and make the terms.
+
+    With an ``executor`` (or a store), an IRI parameter that names a class (``IRI of a
+    cg:Claim``) must name an instance of it there, so that a typo gets "did you mean" instead of
+    an empty result, locally and on a remote endpoint alike.
+    """
+    declared = {p.name: p for p in query.params}
+    for name in values:
+        if name not in declared:
+            known = ", ".join(declared) or "none"
+            raise ParameterError(
+                f"query {query.name!r} has no parameter {name!r}"
+                f"{did_you_mean(name, list(declared))} (its parameters: {known})"
+            )
+    subs: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
+    for p in query.params:
+        raw = values.get(p.name, p.default)
+        if raw is None:
+            raise ParameterError(
+                f"query {query.name!r} needs parameter {p.name!r} ({p.description})"
+            )
+        subs[ox.Variable(p.name)] = to_term(raw, p)
+    if executor is not None:
+        if isinstance(executor, ox.Store):
+            from .sparql import LocalExecutor  # sparql imports this module
+
+            executor = LocalExecutor(executor)
+        for p in query.params:
+            term = subs[ox.Variable(p.name)]
+            if isinstance(term, ox.NamedNode) and p.class_iri:
+                check_instance(executor, term, p)
+    return subs
+
+
+_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+INSTANCE_ASK = f"ASK {{ ?x a ?t . ?t {_SUBCLASS}* ?class }}"
+INSTANCES = f"SELECT DISTINCT ?x ?class {{ ?x a ?t . ?t {_SUBCLASS}* ?class }}"
+
+
+def check_instance(executor: Executor, term: ox.NamedNode, p: Parameter) -> None:
+    """Raise :class:`ParameterError` with "did you mean" unless ``term`` is a ``p.class_iri``.
+
+    The one instance check: it runs as an ASK (and, on a miss, a SELECT of the candidates)
+    through the executor, so a local store and a remote endpoint answer it the same way.
+    """
+    assert p.class_iri is not None
+    cls = ox.NamedNode(p.class_iri)
+    found = executor.query(INSTANCE_ASK, bindings={"x": term, "class": cls}, source="check")
+    if found.boolean:
+        return
+    listing = executor.query(INSTANCES, bindings={"class": cls}, source="check")
+    x = listing.variables.index("x")
+    names = [compact(n.value) for row in listing.rows if isinstance(n := row[x], ox.NamedNode)]
+    shown = compact(term.value)
+    hint = did_you_mean(shown, names)
+    raise ParameterError(f"parameter {p.name!r}: there is no {compact(p.class_iri)} {shown}{hint}")
+
+
+# --------------------------------------------------------------------------------------------
+# Putting the terms into a query: substitutions locally, a VALUES row for a remote server
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A query ready for an executor: its text, and the substitutions that go with it."""
+
+    text: str
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]
+
+
+def bind(
+    text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None, *, inline: bool
+) -> Bound:
+    """The one way terms enter a query.
+
+    ``inline=False`` (the local store): the text is unchanged and the terms go to pyoxigraph's
+    ``substitutions``. ``inline=True`` (a remote server, which has no substitutions): one
+    ``VALUES`` row of re-validated term serialisations joins the outermost WHERE group.
+    """
+    subs = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    if inline:
+        return Bound(inject_values(text, subs), {})
+    return Bound(text, subs)
+
+
+#: An IRI we are willing to write between ``<`` and ``>`` in a query.
+_SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*")
+_READ_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def _where_brace(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's outermost WHERE group."""
+    toks = list(tokens(text))
+    k = next(
+        (i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() in _READ_FORMS),
+        None,
+    )
+    if k is None:
+        raise ParameterError(
+            "cannot bind parameters: the query is not SELECT, ASK, CONSTRUCT or DESCRIBE"
+        )
+    form = toks[k].text.upper()
+    i = k + 1
+    if form == "CONSTRUCT":
+        if i < len(toks) and toks[i].kind == "word" and toks[i].text.upper() == "WHERE":
+            raise ParameterError(
+                "cannot bind parameters of a 'CONSTRUCT WHERE { … }' short-form query remotely"
+            )
+        depth = 0
+        while i < len(toks):  # skip the template
+            t = toks[i]
+            i += 1
+            if t.kind == "punct" and t.text == "{":
+                depth += 1
+            elif t.kind == "punct" and t.text == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+    depth = 0
+    for t in toks[i:]:
+        if t.kind != "punct":
+            continue
+        if t.text == "{" and depth == 0:
+            return t.end
+        if t.text in "({[":
+            depth += 1
+        elif t.text in ")}]":
+            depth -= 1
+    raise ParameterError("cannot bind parameters: the query has no WHERE group")
+
+
+def term_text(term: ox.NamedNode | ox.Literal) -> str:
+    """One RDF term as SPARQL text, checked to read back as exactly that term."""
+    if isinstance(term, ox.NamedNode):
+        if not _SAFE_IRI.fullmatch(term.value):
+            raise ParameterError(f"{term.value!r} is not an IRI that can be sent to a server")
+        text = f"<{term.value}>"
+    elif isinstance(term, ox.Literal):
+        text = str(term)  # N-Triples form: quotes, backslashes and line breaks escaped
+        if "\n" in text or "\r" in text:  # pragma: no cover - pyoxigraph escapes them
+            raise ParameterError("a parameter value could not be escaped")
+    else:  # pragma: no cover - bind_parameters makes only IRIs and literals
+        raise ParameterError(f"cannot send {type(term).__name__} as a parameter")
+    try:
+        back = list(ox.parse(f"<urn:x:s> <urn:x:p> {text} .\n", format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError:
+        back = []
+    if len(back) != 1 or back[0].object != term:
+        raise ParameterError("a parameter value could not be written as one RDF term")
+    return text
+
+
+def inject_values(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """Bind ``bindings`` with one ``VALUES`` row at the start of the outermost WHERE group.
+
+    The group's other patterns, OPTIONALs and FILTERs are joined with that row, which gives the
+    same answers as pyoxigraph's substitution for the stored queries (no sub-SELECTs).
+    """
+    if not bindings:
+        return text
+    names = " ".join(f"?{v.value}" for v in bindings)
+    values = " ".join(term_text(t) for t in bindings.values())
+    at = _where_brace(text)
+    return f"{text[:at]} VALUES ({names}) {{ ({values}) }} {text[at:]}"
