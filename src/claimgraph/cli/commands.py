@@ -329,7 +329,7 @@ def push_command(
     timeout: float,
     store: str | None,
 ) -> int:
-    from .. import push
+    from ..remote import push
 
     push.push(
         _store(store),
