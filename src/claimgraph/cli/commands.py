@@ -6,7 +6,10 @@ command that needs them: ``claimgraph query NAME`` must not pay for the others.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ __all__ = [
     "query_command",
     "serve_command",
     "show_command",
+    "table_width",
     "validate_command",
 ]
 
@@ -51,7 +55,22 @@ def _path(value: str | None) -> Path | None:
     return None if value is None else Path(value)
 
 
-def queries_command(format: str) -> int:
+def table_width(wide: bool) -> int | None:
+    """The width a table must fit, or None to print it whole.
+
+    Only a terminal gets a fitted table: output to a pipe or file stays byte-identical to what
+    it always was, whatever the window. The width is ``shutil.get_terminal_size()``, which reads
+    ``COLUMNS`` first, so a test sets ``COLUMNS`` and gives stdout an ``isatty()`` that says yes
+    (``CliRunner.invoke(..., tty=True)``).
+    """
+    if wide or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def queries_command(format: str, wide: bool = False) -> int:
     from .. import api
 
     found = api.list_queries()
@@ -60,7 +79,7 @@ def queries_command(format: str) -> int:
 
         _out((json.dumps([q.as_dict() for q in found], indent=2) + "\n").encode())
     else:
-        _out(api.catalog_table(found).encode())
+        _out(api.catalog_table(found, max_width=table_width(wide)).encode())
     return 0
 
 
@@ -75,8 +94,11 @@ def query_command(
     timeout: float | None,
     allow_service: list[str] | None,
     memory: int,
+    wide: bool = False,
 ) -> int:
     from .. import api
+
+    width = table_width(wide)
 
     values = api.parse_param_options(param or [])
     services = tuple(allow_service or ())
@@ -111,6 +133,7 @@ def query_command(
                 params=values,
                 fmt=format,
                 allow_service=services,
+                max_width=width,
             )
         except PermissionError:  # the kernel's network block stopped a SERVICE or LOAD
             if services:
@@ -151,22 +174,26 @@ def claims_command(
     voice: str | None,
     format: str,
     store: str | None,
+    wide: bool = False,
 ) -> int:
     from ..claims import list_claims
     from ..isolate import run_isolated
     from ..render import render_result
 
+    width = table_width(wide)
+
     def work() -> bytes:
         found = list_claims(_store(store), doc=doc, search=search, kind=kind, voice=voice)
-        return render_result(found, format)
+        return render_result(found, format, max_width=width)
 
     _out(run_isolated(work, timeout=60.0), format)
     return 0
 
 
-def graphs_command(format: str, store: str | None) -> int:
+def graphs_command(format: str, store: str | None, wide: bool = False) -> int:
     from ..graphs import graph_counts
     from ..namespaces import compact
+    from ..table import render_table
 
     counts = graph_counts(_store(store))
     if format == "json":
@@ -175,29 +202,88 @@ def graphs_command(format: str, store: str | None) -> int:
         rows = [{"graph": g, "triples": n} for g, n in counts]
         _out((json.dumps(rows, indent=2) + "\n").encode())
         return 0
-    names = [compact(g) for g, _ in counts]
-    width = max([len("graph"), *map(len, names)])
-    lines = [f"{'graph':<{width}}  triples", f"{'-' * width}  -------"]
-    lines += [f"{name:<{width}}  {n}" for name, (_, n) in zip(names, counts, strict=True)]
+    cells = [(compact(g), str(n)) for g, n in counts]
+    # graph names wrap rather than lose their ends: a cut IRI names nothing
+    lines = render_table(
+        ("graph", "triples"),
+        cells,
+        max_width=table_width(wide),
+        wrap=True,
+        shrink=(0,),
+        open_last=True,
+    )
     lines.append(f"({len(counts)} graph{'s' if len(counts) != 1 else ''})")
     _out(("\n".join(lines) + "\n").encode())
     return 0
 
 
-def load_command(files: list[str], graph: str | None, store: str | None) -> int:
+def load_command(
+    files: list[str],
+    graph: str | None,
+    store: str | None,
+    format: str | None = None,
+    base: str | None = None,
+) -> int:
     from .. import api
 
     if store is None:
         raise ClaimgraphError("load needs an on-disk store: --store DIR or CLAIMGRAPH_STORE")
+    if files.count("-") > 1:
+        raise InputError("stdin (-) can be given once")
+    if "-" in files and format is None:
+        raise InputError("load - reads stdin, which has no file extension: add --format FORMAT")
     for f in files:
-        if Path(f).is_dir():
+        if f != "-" and Path(f).is_dir():
             raise InputError(
                 f"is a folder; load takes RDF files (for example {Path(f) / '*.ttl'})", path=f
             )
-    report = api.load_into(Path(store), [Path(f) for f in files], graph=graph)
+    fmt = None
+    if format is not None:
+        import pyoxigraph as ox
+
+        from .. import formats
+
+        chosen = formats.get(format).ox_format
+        fmt = chosen if isinstance(chosen, ox.RdfFormat) else None
+    if base is not None:
+        from ..store import base_iri_of
+
+        base = base_iri_of(base)
+    names = ["stdin" if f == "-" else f for f in files]
+    with contextlib.ExitStack() as stack:
+        paths = [
+            stack.enter_context(_stdin_copy(Path(store))) if f == "-" else Path(f) for f in files
+        ]
+        report = api.load_into(Path(store), paths, graph=graph, fmt=fmt, base_iri=base, names=names)
+    total = sum(n for _, n in report.files)
+    if report.added == 0:
+        held = (
+            "the input held no quads"
+            if total == 0
+            else f"the store already held all {total} quad{'s' if total != 1 else ''}"
+        )
+        _say(f"nothing new: {held}")
+        return 0
     for name, count in report.files:
         _say(f"loaded {count} quads from {name}")
     return 0
+
+
+@contextlib.contextmanager
+def _stdin_copy(store: Path) -> Iterator[Path]:
+    """Stdin in a temporary file: the load parses its input twice (check, then write)."""
+    import shutil
+    import tempfile
+
+    parent = Path(os.path.realpath(store)).parent
+    folder = parent if parent.is_dir() and os.access(parent, os.W_OK) else None
+    fd, name = tempfile.mkstemp(prefix=".claimgraph-stdin.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            shutil.copyfileobj(sys.stdin.buffer, f)
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def validate_command(format: str, data: str | None, store: str | None) -> int:
