@@ -18,6 +18,10 @@ would become one node.
 
 Files are parsed by pyoxigraph, which refuses remote JSON-LD contexts and ``file://`` reads;
 RDF/XML entities are checked first (``rdfxml.py``) because pyoxigraph expands them unboundedly.
+
+Over 400 lines because opening and loading share the folder checks, locks and staging swap, and
+tests patch the load's steps here by name; splitting the load pipeline into its own module
+belongs with the issue-9 module renames, not with the stdin and ``--base`` options.
 """
 
 from __future__ import annotations
