@@ -25,11 +25,14 @@ class Result:
 
 
 class _Tee(io.RawIOBase):
-    def __init__(self, own: io.BytesIO, both: io.BytesIO) -> None:
-        self.own, self.both = own, both
+    def __init__(self, own: io.BytesIO, both: io.BytesIO, tty: bool = False) -> None:
+        self.own, self.both, self.tty = own, both, tty
 
     def writable(self) -> bool:
         return True
+
+    def isatty(self) -> bool:
+        return self.tty
 
     def write(self, data) -> int:  # type: ignore[no-untyped-def,override]
         self.own.write(data)
@@ -45,7 +48,9 @@ class CliRunner:
         *,
         env: Mapping[str, str | None] | None = None,
         input: str | None = None,
+        tty: bool = False,
     ) -> Result:
+        """Run ``app(args)``; ``tty`` makes stdout say it is a terminal (width from COLUMNS)."""
         out, err, both = io.BytesIO(), io.BytesIO(), io.BytesIO()
         saved_streams = sys.stdin, sys.stdout, sys.stderr
         saved_env = {k: os.environ.get(k) for k in (env or {})}
@@ -56,7 +61,7 @@ class CliRunner:
                 os.environ[key] = value
         sys.stdin = io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8")
         sys.stdout = io.TextIOWrapper(
-            io.BufferedWriter(_Tee(out, both)), encoding="utf-8", write_through=True
+            io.BufferedWriter(_Tee(out, both, tty)), encoding="utf-8", write_through=True
         )
         sys.stderr = io.TextIOWrapper(
             io.BufferedWriter(_Tee(err, both)), encoding="utf-8", write_through=True

@@ -85,8 +85,13 @@ def run_query(
     fmt: str = "table",
     catalog: Catalog | None = None,
     allow_service: tuple[str, ...] = (),
+    max_width: int | None = None,
+    wide: bool = False,
 ) -> bytes:
-    """Run a stored query by name, or ad-hoc SPARQL text or file, and render the result."""
+    """Run a stored query by name, or ad-hoc SPARQL text or file, and render the result.
+
+    ``max_width`` fits a table to a terminal (``wide`` keeps it whole); other formats ignore it.
+    """
     given = [x is not None for x in (name, sparql, file)]
     if sum(given) != 1:
         raise ClaimgraphError("give exactly one of a query NAME, --sparql TEXT or --file FILE")
@@ -102,14 +107,24 @@ def run_query(
         result = executor.query(text, source=source)
     if fmt == "default":
         fmt = "table" if result.form in ("SELECT", "ASK") else "turtle"
-    return render_result(result, fmt)
+    return render_result(result, fmt, max_width=max_width, wide=wide)
 
 
 def load_into(
-    store_dir: str | Path, files: Sequence[str | Path], graph: str | None = None
+    store_dir: str | Path,
+    files: Sequence[str | Path],
+    graph: str | None = None,
+    *,
+    fmt: ox.RdfFormat | None = None,
+    base_iri: str | None = None,
+    names: Sequence[str] | None = None,
 ) -> LoadReport:
-    """Add files to the on-disk store in ``store_dir`` (created if new), all or nothing."""
-    return load_into_folder(store_dir, files, graph=graph)
+    """Add files to the on-disk store in ``store_dir`` (created if new), all or nothing.
+
+    ``fmt`` overrides the files' extensions, ``base_iri`` resolves relative IRIs and ``names``
+    are what messages call the files (see :func:`claimgraph.store.check_files`).
+    """
+    return load_into_folder(store_dir, files, graph=graph, fmt=fmt, base_iri=base_iri, names=names)
 
 
 def validate(store: ox.Store, data_file: str | Path | None = None):  # type: ignore[no-untyped-def]

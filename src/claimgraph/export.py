@@ -20,7 +20,7 @@ from . import formats
 from .errors import ClaimgraphError, InputError
 from .serialize import serialize_quads
 
-__all__ = ["EXPORT_FORMATS", "export_graphs", "write_atomic"]
+__all__ = ["EXPORT_FORMATS", "export_graphs", "graphs_held", "write_atomic"]
 
 #: The formats export writes, in the order help lists them (names from :mod:`formats`).
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
@@ -39,7 +39,7 @@ def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None 
         graph = graph_iri(graph)
         node = ox.NamedNode(graph)
         if not store.contains_named_graph(node):
-            raise InputError(f"the store has no graph <{graph}>")
+            raise InputError(f"the store has no graph <{graph}>; {graphs_held(store)}")
         quads = list(store.quads_for_pattern(None, None, None, node))
     else:
         quads = list(store.quads_for_pattern(None, None, None, None))
@@ -51,6 +51,18 @@ def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None 
                 "name one with --graph, or use --format trig or nquads"
             )
     return serialize_quads(quads, fmt)
+
+
+def graphs_held(store: ox.Store) -> str:
+    """The store's graphs with their sizes, for an error about a graph it does not have."""
+    from .graphs import graph_counts
+    from .terms import compact
+
+    counts = graph_counts(store)
+    if not counts:
+        return "it has no named graphs"
+    listed = ", ".join(f"{compact(g)} ({n} triple{'s' if n != 1 else ''})" for g, n in counts)
+    return f"it has {listed}"
 
 
 def _umask() -> int:

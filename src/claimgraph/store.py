@@ -18,11 +18,16 @@ would become one node.
 
 Files are parsed by pyoxigraph, which refuses remote JSON-LD contexts and ``file://`` reads;
 RDF/XML entities are checked first (``rdfxml.py``) because pyoxigraph expands them unboundedly.
+
+Over 400 lines because opening and loading share the folder checks, locks and staging swap, and
+tests patch the load's steps here by name; splitting the load pipeline into its own module
+belongs with the issue-9 module renames, not with the stdin and ``--base`` options.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import shutil
@@ -54,6 +59,7 @@ __all__ = [
     "load_into_folder",
     "parse_rdf_file",
     "iter_rdf_file",
+    "base_iri_of",
     "rdf_format_for",
     "graph_iri",
     "graph_names",
@@ -83,6 +89,8 @@ class LoadReport:
     """What one ``load_files`` call added: quads per file, in the order given."""
 
     files: tuple[tuple[str, int], ...]
+    #: Quads the store gained (its size after less before): 0 when it held them all already.
+    added: int | None = None
 
     @property
     def total(self) -> int:
@@ -148,9 +156,9 @@ def _syntax_error(e: SyntaxError, shown: str) -> RdfSyntaxError:
     return RdfSyntaxError(message, path=shown, line=e.lineno, column=e.offset)
 
 
-def _precheck(path: str | Path, shown: str) -> ox.RdfFormat:
+def _precheck(path: str | Path, shown: str, fmt: ox.RdfFormat | None = None) -> ox.RdfFormat:
     """Refuse a file that cannot be parsed safely, before pyoxigraph reads it."""
-    fmt = rdf_format_for(path)
+    fmt = fmt or rdf_format_for(path)
     p = Path(path)
     try:
         mode = p.stat().st_mode
@@ -172,17 +180,24 @@ def _precheck(path: str | Path, shown: str) -> ox.RdfFormat:
 
 
 def iter_rdf_file(
-    path: str | Path, *, graph: str | None = None, display: str | None = None
+    path: str | Path,
+    *,
+    graph: str | None = None,
+    display: str | None = None,
+    fmt: ox.RdfFormat | None = None,
+    base_iri: str | None = None,
 ) -> Iterator[ox.Quad]:
     """Stream one file's quads with fresh blank nodes; triples go to ``graph`` if given.
 
-    Raises :class:`RdfSyntaxError` (file, line, column) while iterating, at the first error.
+    ``fmt`` overrides the format the extension implies (stdin has none); ``base_iri``
+    resolves relative IRIs. Raises :class:`RdfSyntaxError` (file, line, column) while
+    iterating, at the first error.
     """
     shown = display or str(path)
-    fmt = _precheck(path, shown)
+    fmt = _precheck(path, shown, fmt)
     target = ox.NamedNode(graph) if graph is not None else None
     try:
-        for q in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True):
+        for q in ox.parse(path=str(path), format=fmt, base_iri=base_iri, rename_blank_nodes=True):
             if target is not None and isinstance(q.graph_name, ox.DefaultGraph):
                 yield ox.Quad(q.subject, q.predicate, q.object, target)
             else:
@@ -355,17 +370,43 @@ class CheckedFiles:
 
     files: tuple[_Checked, ...]
     graph: str | None
+    fmt: ox.RdfFormat | None = None
+    base_iri: str | None = None
 
 
-def check_files(paths: Sequence[str | Path], *, graph: str | None = None) -> CheckedFiles:
-    """First pass: parse every file to its end, writing nothing; the first error is raised."""
+def base_iri_of(text: str) -> str:
+    """A ``--base`` value checked as an absolute IRI, before any file is parsed."""
+    if not _SCHEME.match(text):
+        raise InputError(f"base IRI {text!r} is not an absolute IRI (for example http://ex.org/)")
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        raise InputError(f"base IRI {text!r} is not a valid IRI") from None
+    return text
+
+
+def check_files(
+    paths: Sequence[str | Path],
+    *,
+    graph: str | None = None,
+    fmt: ox.RdfFormat | None = None,
+    base_iri: str | None = None,
+    names: Sequence[str] | None = None,
+) -> CheckedFiles:
+    """First pass: parse every file to its end, writing nothing; the first error is raised.
+
+    ``names`` are what messages call the files (a temporary copy of stdin is "stdin").
+    """
     iri = graph_iri(graph) if graph is not None else None
+    base = base_iri_of(base_iri) if base_iri is not None else None
     checked = []
-    for path in paths:
+    for i, path in enumerate(paths):
         p = Path(path)
-        count = sum(1 for _ in iter_rdf_file(p, graph=iri, display=str(path)))
-        checked.append(_Checked(p, str(path), count, _stat(p)))
-    return CheckedFiles(tuple(checked), iri)
+        shown = names[i] if names is not None else str(path)
+        quads = iter_rdf_file(p, graph=iri, display=shown, fmt=fmt, base_iri=base)
+        count = sum(1 for _ in quads)
+        checked.append(_Checked(p, shown, count, _stat(p)))
+    return CheckedFiles(tuple(checked), iri, fmt, base)
 
 
 @contextlib.contextmanager
@@ -401,7 +442,13 @@ def _second_pass(checked: CheckedFiles) -> Iterator[ox.Quad]:
             unchanged = False
         if not unchanged:
             raise InputError("the file changed while it was being loaded", path=f.shown)
-        yield from iter_rdf_file(f.path, graph=checked.graph, display=f.shown)
+        yield from iter_rdf_file(
+            f.path,
+            graph=checked.graph,
+            display=f.shown,
+            fmt=checked.fmt,
+            base_iri=checked.base_iri,
+        )
 
 
 def write_checked(store: ox.Store, checked: CheckedFiles) -> LoadReport:
@@ -423,6 +470,14 @@ def write_checked(store: ox.Store, checked: CheckedFiles) -> LoadReport:
     return LoadReport(tuple((f.shown, f.count) for f in checked.files))
 
 
+def _write_measured(store: ox.Store, checked: CheckedFiles) -> LoadReport:
+    """:func:`write_checked`, with how many quads the store gained (two scans of its size):
+    ``load`` says when a load changed nothing."""
+    before = len(store)
+    report = write_checked(store, checked)
+    return dataclasses.replace(report, added=len(store) - before)
+
+
 def load_files(
     store: ox.Store, paths: Sequence[str | Path], *, graph: str | None = None
 ) -> LoadReport:
@@ -435,7 +490,13 @@ def load_files(
 
 
 def load_into_folder(
-    folder: str | Path, paths: Sequence[str | Path], *, graph: str | None = None
+    folder: str | Path,
+    paths: Sequence[str | Path],
+    *,
+    graph: str | None = None,
+    fmt: ox.RdfFormat | None = None,
+    base_iri: str | None = None,
+    names: Sequence[str] | None = None,
 ) -> LoadReport:
     """Check the files, then write them into the store in ``folder`` (created if new).
 
@@ -447,7 +508,7 @@ def load_into_folder(
     """
     target = Path(os.path.realpath(folder))
     _check_folder(target, folder, create=True)  # fail before a long parse
-    checked = check_files(paths, graph=graph)
+    checked = check_files(paths, graph=graph, fmt=fmt, base_iri=base_iri, names=names)
     with swap.load_lock(target, folder):
         try:
             swap.recover(target, clean=True)  # a killed load's leftovers
@@ -459,7 +520,7 @@ def load_into_folder(
         total = sum(f.count for f in checked.files)
         if not created and (total <= WRITE_BATCH or not swap.can_swap(target)):
             # one transaction: atomic in place (or a mount point, which cannot be swapped)
-            return write_checked(open_store(folder, write=True), checked)
+            return _write_measured(open_store(folder, write=True), checked)
         return _load_staged(target, folder, checked, created=created)
 
 
@@ -487,7 +548,7 @@ def _load_staged(
                     ) from None
                 swap._step("checkpoint")
                 store = _open_disk(staging, shown, write=True)
-            report = write_checked(store, checked)
+            report = _write_measured(store, checked)
             store = original = None
             _close_stores(target, staging, shown)
             swap._step("staged")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ClaimgraphError, InputError, QueryRefused
+from .loading import load_command
 
 __all__ = [
     "claims_command",
@@ -22,6 +23,7 @@ __all__ = [
     "query_command",
     "serve_command",
     "show_command",
+    "table_width",
     "validate_command",
 ]
 
@@ -51,7 +53,22 @@ def _path(value: str | None) -> Path | None:
     return None if value is None else Path(value)
 
 
-def queries_command(format: str) -> int:
+def table_width(wide: bool) -> int | None:
+    """The width a table must fit, or None to print it whole.
+
+    Only a terminal gets a fitted table: output to a pipe or file stays byte-identical to what
+    it always was, whatever the window. The width is ``shutil.get_terminal_size()``, which reads
+    ``COLUMNS`` first, so a test sets ``COLUMNS`` and gives stdout an ``isatty()`` that says yes
+    (``CliRunner.invoke(..., tty=True)``).
+    """
+    if wide or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def queries_command(format: str, wide: bool = False) -> int:
     from .. import api
 
     found = api.list_queries()
@@ -60,7 +77,7 @@ def queries_command(format: str) -> int:
 
         _out((json.dumps([q.as_dict() for q in found], indent=2) + "\n").encode())
     else:
-        _out(api.catalog_table(found).encode())
+        _out(api.catalog_table(found, max_width=table_width(wide)).encode())
     return 0
 
 
@@ -75,8 +92,11 @@ def query_command(
     timeout: float | None,
     allow_service: list[str] | None,
     memory: int,
+    wide: bool = False,
 ) -> int:
     from .. import api
+
+    width = table_width(wide)
 
     values = api.parse_param_options(param or [])
     services = tuple(allow_service or ())
@@ -111,6 +131,7 @@ def query_command(
                 params=values,
                 fmt=format,
                 allow_service=services,
+                max_width=width,
             )
         except PermissionError:  # the kernel's network block stopped a SERVICE or LOAD
             if services:
@@ -151,21 +172,25 @@ def claims_command(
     voice: str | None,
     format: str,
     store: str | None,
+    wide: bool = False,
 ) -> int:
     from ..claims import list_claims
     from ..isolate import run_isolated
     from ..render import render_result
 
+    width = table_width(wide)
+
     def work() -> bytes:
         found = list_claims(_store(store), doc=doc, search=search, kind=kind, voice=voice)
-        return render_result(found, format)
+        return render_result(found, format, max_width=width)
 
     _out(run_isolated(work, timeout=60.0), format)
     return 0
 
 
-def graphs_command(format: str, store: str | None) -> int:
+def graphs_command(format: str, store: str | None, wide: bool = False) -> int:
     from ..graphs import graph_counts
+    from ..table import render_table
     from ..terms import compact
 
     counts = graph_counts(_store(store))
@@ -175,28 +200,18 @@ def graphs_command(format: str, store: str | None) -> int:
         rows = [{"graph": g, "triples": n} for g, n in counts]
         _out((json.dumps(rows, indent=2) + "\n").encode())
         return 0
-    names = [compact(g) for g, _ in counts]
-    width = max([len("graph"), *map(len, names)])
-    lines = [f"{'graph':<{width}}  triples", f"{'-' * width}  -------"]
-    lines += [f"{name:<{width}}  {n}" for name, (_, n) in zip(names, counts, strict=True)]
+    cells = [(compact(g), str(n)) for g, n in counts]
+    # graph names wrap rather than lose their ends: a cut IRI names nothing
+    lines = render_table(
+        ("graph", "triples"),
+        cells,
+        max_width=table_width(wide),
+        wrap=True,
+        shrink=(0,),
+        open_last=True,
+    )
     lines.append(f"({len(counts)} graph{'s' if len(counts) != 1 else ''})")
     _out(("\n".join(lines) + "\n").encode())
-    return 0
-
-
-def load_command(files: list[str], graph: str | None, store: str | None) -> int:
-    from .. import api
-
-    if store is None:
-        raise ClaimgraphError("load needs an on-disk store: --store DIR or CLAIMGRAPH_STORE")
-    for f in files:
-        if Path(f).is_dir():
-            raise InputError(
-                f"is a folder; load takes RDF files (for example {Path(f) / '*.ttl'})", path=f
-            )
-    report = api.load_into(Path(store), [Path(f) for f in files], graph=graph)
-    for name, count in report.files:
-        _say(f"loaded {count} quads from {name}")
     return 0
 
 

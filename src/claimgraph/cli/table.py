@@ -27,6 +27,18 @@ STORE = Opt(
 
 RESULT_FORMATS = ("default", *formats.names("text", "results", "graph"))
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
+LOAD_FORMATS = tuple(formats.names("graph", "dataset"))
+#: --format for load also takes the registry's aliases (nt, ttl, ...), as query's format= does.
+LOAD_CHOICES = LOAD_FORMATS + tuple(
+    a for f in formats.FORMATS if f.name in LOAD_FORMATS for a in f.aliases
+)
+
+WIDE = Opt(
+    ("--wide",),
+    "Print tables whole; on a terminal they are fitted to its width (long labels cut).",
+    metavar=None,
+    default=False,
+)
 
 
 def _choice(names: tuple[str, ...]) -> str:
@@ -55,6 +67,7 @@ COMMANDS: tuple[Command, ...] = (
                 default="table",
                 choices=("table", "json", "xml", "csv", "tsv"),
             ),
+            WIDE,
             STORE,
         ),
     ),
@@ -88,6 +101,7 @@ COMMANDS: tuple[Command, ...] = (
                 default="table",
                 choices=("table", "json"),
             ),
+            WIDE,
             STORE,
         ),
     ),
@@ -98,9 +112,20 @@ COMMANDS: tuple[Command, ...] = (
         "load_command",
         (
             Opt(("--graph",), "Named graph IRI for the files' triples.", metavar="IRI"),
+            Opt(
+                ("--format", "-f"),
+                "RDF format of every file, instead of its extension; required for stdin (-).",
+                metavar=_choice(LOAD_FORMATS),
+                choices=LOAD_CHOICES,
+            ),
+            Opt(("--base",), "Absolute IRI that relative IRIs resolve against.", metavar="IRI"),
             STORE,
         ),
-        (Argument("FILES", "RDF files: .ttl .nt .nq .trig .jsonld .rdf", many=True),),
+        (
+            Argument(
+                "FILES", "RDF files: .ttl .nt .nq .trig .jsonld .rdf, or - for stdin", many=True
+            ),
+        ),
     ),
     Command(
         "push",
@@ -157,6 +182,7 @@ COMMANDS: tuple[Command, ...] = (
                 default="table",
                 choices=("table", "json"),
             ),
+            WIDE,
         ),
     ),
     Command(
@@ -190,8 +216,7 @@ COMMANDS: tuple[Command, ...] = (
             ),
             Opt(
                 ("--timeout",),
-                "Seconds the query may run: default 60 locally (0: no limit), "
-                "30 with --endpoint.",
+                "Seconds the query may run: default 60 locally (0: no limit), 30 with --endpoint.",
                 metavar="SECONDS",
                 type=float,
                 minimum=0,
@@ -210,6 +235,7 @@ COMMANDS: tuple[Command, ...] = (
                 type=int,
                 minimum=0,
             ),
+            WIDE,
         ),
         (Argument("NAME", "Name of a stored query (see: claimgraph queries).", required=False),),
     ),
