@@ -12,8 +12,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from typing import TYPE_CHECKING
-
+#: ``typing.TYPE_CHECKING`` without importing typing (~2 ms of every cold command); type
+#: checkers treat a module-level ``TYPE_CHECKING = False`` the same way.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # type checkers and IDEs see the real names; runtime imports them lazily
     from .errors import (
         CatalogError,
