@@ -6,8 +6,9 @@ Prints measured numbers; asserts nothing. Run: python benchmarks/cli_startup.py 
 The cases run interleaved (one of each per round), so a neighbour's load burst hits every case
 alike, and each ratio comes from the same run. The children run with bytecode caching on, as a
 ``pip install`` leaves it (pip compiles ``.pyc`` files at install time): with
-``PYTHONDONTWRITEBYTECODE=1`` and an editable install every call would recompile claimgraph's
-sources (~25 ms), which no installed user pays. ``--no-bytecode`` measures that case too.
+``PYTHONDONTWRITEBYTECODE=1`` and an editable install without ``__pycache__`` every call would
+recompile claimgraph's sources (~25 ms), which no installed user pays; so the warm-up round
+writes the ``.pyc`` files.
 """
 
 from __future__ import annotations
@@ -31,13 +32,9 @@ def run_once(cmd: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--no-bytecode", action="store_true", help="recompile on every call")
     args = parser.parse_args()
     env = dict(os.environ)
-    if args.no_bytecode:
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-    else:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     exe = shutil.which("claimgraph") or str(Path(sys.executable).parent / "claimgraph")
     base_name = "python -c 'import pyoxigraph'"
     cases = {
@@ -61,7 +58,7 @@ def main() -> None:
             times[name].append(run_once(cmd, env))
     print(
         f"{'command':<45} {'median ms':>10} {'min ms':>8} {'max ms':>8}"
-        f"  (runs={args.runs}, interleaved, bytecode {'off' if args.no_bytecode else 'on'})"
+        f"  (runs={args.runs}, interleaved, bytecode cached)"
     )
     for name, t in times.items():
         median = statistics.median(t)
