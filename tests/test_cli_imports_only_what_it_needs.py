@@ -66,9 +66,10 @@ def test_the_probe_sees_a_heavy_import():
 
 #: Standard-library modules the parent process of a local query does without: typing costs
 #: ~2 ms of every cold call; ctypes (the network block, PR_SET_PDEATHSIG) and
-#: platform (the swap's syscall table) belong to the forked child or to on-disk writes only.
+#: platform (the swap's syscall table) belong to the forked child or to on-disk writes only;
+#: pickle only to an answer that is not plain bytes (an error).
 #: The child's imports do not show here: it is forked after the parent's imports and exits.
-PARENT_NEVER = ("typing", "ctypes", "platform")
+PARENT_NEVER = ("typing", "ctypes", "platform", "pickle")
 
 
 def _without_coverage() -> dict[str, str]:
