@@ -7,6 +7,7 @@ is what the user pays on every call and one stray top-level import undoes it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -26,12 +27,13 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 
-def _modules_after(*args: str) -> tuple[int, set[str]]:
+def _modules_after(*args: str, env: dict[str, str] | None = None) -> tuple[int, set[str]]:
     out = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(list(args))],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     ).stdout
     answer = json.loads(out.splitlines()[-1])
     return answer["code"], {m.split(".")[0] for m in answer["modules"]}
@@ -60,6 +62,50 @@ def test_the_probe_sees_a_heavy_import():
     )
     assert code == 3  # nothing listens on port 9: a remote error
     assert "SPARQLWrapper" in loaded or "httpx" in loaded
+
+
+#: Standard-library modules the parent process of a local query does without: typing costs
+#: ~2 ms of every cold call; ctypes (the network block, PR_SET_PDEATHSIG) and
+#: platform (the swap's syscall table) belong to the forked child or to on-disk writes only;
+#: pickle only to an answer that is not plain bytes (an error).
+#: The child's imports do not show here: it is forked after the parent's imports and exits.
+PARENT_NEVER = ("typing", "ctypes", "platform", "pickle")
+
+
+def _without_coverage() -> dict[str, str]:
+    """Coverage's start-up hook imports typing itself; measure the CLI alone."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("query", "sources-supporting-claim", "-p", "claim=no-binding-agreement"),
+        ("query", "claims-per-section", "-f", "json"),
+        ("queries",),
+    ],
+)
+def test_the_parent_of_a_local_command_skips_slow_stdlib_modules(args):
+    code, loaded = _modules_after(*args, env=_without_coverage())
+    assert code == 0
+    assert "pyoxigraph" in loaded  # the probe really ran the command
+    assert not loaded & set(PARENT_NEVER), sorted(loaded & set(PARENT_NEVER))
+
+
+def test_the_probe_sees_typing_where_a_command_needs_it():
+    """A control: the remote client imports typing, and the probe reports it."""
+    code, loaded = _modules_after(
+        "query",
+        "--sparql",
+        "ASK {}",
+        "--endpoint",
+        "http://127.0.0.1:9/sparql",
+        "--timeout",
+        "2",
+        env=_without_coverage(),
+    )
+    assert code == 3
+    assert "typing" in loaded
 
 
 BLOCK_SERVER = """

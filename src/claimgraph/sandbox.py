@@ -27,7 +27,6 @@ import errno
 import functools
 import os
 import platform
-import socket
 import sys
 
 __all__ = ["block_network", "network_block_supported"]
@@ -59,7 +58,9 @@ _ARCHES = {
 }
 _ARCH_ALIASES = {"amd64": "x86_64", "arm64": "aarch64"}
 
-_ALLOWED_FAMILIES = (socket.AF_UNIX, 16)  # 16 = AF_NETLINK (not defined on every Python)
+#: AF_UNIX and AF_NETLINK, as Linux numbers them (the filter is Linux-only). Literals, not
+#: ``socket.AF_UNIX``: importing socket cost ~2.5 ms in every query's child, before the query.
+_ALLOWED_FAMILIES = (1, 16)
 
 _installed = False
 
@@ -177,6 +178,8 @@ def network_block_supported() -> bool:
         code = 1
         try:
             if block_network():
+                import socket
+
                 try:
                     socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
                 except PermissionError:

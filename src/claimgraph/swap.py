@@ -21,11 +21,8 @@ Leftovers are removed by the next load, which holds the lock file ``.DIR.claimgr
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
-import platform
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,6 +139,13 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def remove_tree(path: Path) -> None:
+    """``shutil.rmtree`` ignoring errors, importing shutil only when a tree is removed."""
+    import shutil  # deferred: it pulls in compression modules no cold command needs
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _SYSCALLS = {"x86_64": 316, "aarch64": 276}
@@ -151,6 +155,9 @@ def exchange(a: Path, b: Path) -> bool:
     """Swap two folders' names in one step; False where the system or filesystem cannot."""
     if sys.platform != "linux":
         return False
+    import ctypes  # here, not at the top: every cold CLI command imports this module
+    import platform
+
     libc = ctypes.CDLL(None, use_errno=True)
     args = (_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     renameat2 = getattr(libc, "renameat2", None)
@@ -188,7 +195,7 @@ def swap_in(folder: Path, staging: Path) -> None:
     if exchange(staging, folder):
         _fsync_dir(parent)
         _step("exchanged")
-        shutil.rmtree(staging, ignore_errors=True)  # now the old store
+        remove_tree(staging)  # now the old store
         return
     aside = _aside_path(folder)
     os.rename(folder, aside)
@@ -201,7 +208,7 @@ def swap_in(folder: Path, staging: Path) -> None:
         raise
     _fsync_dir(parent)
     _step("renamed")
-    shutil.rmtree(aside, ignore_errors=True)
+    remove_tree(aside)
 
 
 def place_new(folder: Path, staging: Path) -> None:
@@ -228,4 +235,4 @@ def recover(folder: Path, *, clean: bool) -> None:
             break
     if clean:
         for left in leftovers(folder):
-            shutil.rmtree(left, ignore_errors=True)
+            remove_tree(left)
