@@ -50,7 +50,7 @@ _HOMES = {
     "UnknownQueryError": "errors",
     "Credentials": "remote",
     "RemoteExecutor": "remote",
-    "Executor": "sparql",
+    "Executor": "executor",
     "LocalExecutor": "sparql",
     "QueryResult": "sparql",
     "execute": "sparql",
@@ -86,7 +86,7 @@ def __dir__() -> list[str]:
 from . import errors  # noqa: E402
 from .binding import bind_parameters  # noqa: E402
 from .catalog import Catalog, Parameter, StoredQuery, load_catalog  # noqa: E402
-from .sparql import Executor, LocalExecutor, QueryResult, execute, run_stored  # noqa: E402
+from .sparql import LocalExecutor, QueryResult, execute, run_stored  # noqa: E402
 from .store import LoadReport, load_files, open_store, parse_rdf_file  # noqa: E402
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ does this
@@ -108,8 +108,9 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ does
         StoreError,
         UnknownQueryError,
     )
+    from .executor import Executor
     from .remote import Credentials, RemoteExecutor
-    from .sparql import Executor, LocalExecutor, QueryResult, execute, run_stored
+    from .sparql import LocalExecutor, QueryResult, execute, run_stored
     from .store import LoadReport, load_files, open_store, parse_rdf_file
 
 __all__ = [

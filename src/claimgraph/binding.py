@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -23,8 +22,10 @@ from .errors import ParameterError
 from .guard import tokens
 from .terms import PREFIXES, SLUG_NAMESPACES, compact
 
+#: ``typing.TYPE_CHECKING`` without importing typing (see ``executor.py``).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .sparql import Executor
+    from .executor import Executor
 
 __all__ = [
     "resolve_iri",

@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from .binding import bind_parameters
 from .catalog import Parameter, StoredQuery
 from .errors import InputError
-from .sparql import Executor, LocalExecutor, Term
+from .executor import Executor
+from .sparql import LocalExecutor, Term
 from .terms import CG, compact
 
 __all__ = ["ClaimCard", "claim_card", "render_card"]

@@ -1,4 +1,4 @@
-"""Running SPARQL: the :class:`Executor` protocol, the local store's side of it, stored queries.
+"""Running SPARQL: the local side of the ``executor.Executor`` protocol, and stored queries.
 
 Every query passes ``guard.guard_query`` before pyoxigraph sees it; the default graph is the
 union of the documents' graphs unless the query or the protocol names a dataset. Results are
@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -23,6 +22,11 @@ from .catalog import StoredQuery
 from .errors import InputError, QuerySyntaxError, RemoteError, query_error_position
 from .guard import guard_query, tokens
 from .terms import PREFIXES
+
+#: ``typing.TYPE_CHECKING`` without importing typing, which every cold CLI command would pay for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .executor import Executor
 
 __all__ = [
     "QueryResult",
@@ -35,7 +39,6 @@ __all__ = [
     "remote_failure",
     "materialise",
     "run_stored",
-    "Executor",
     "LocalExecutor",
     "drop_parameter_columns",
     "query_text_from",
@@ -240,24 +243,6 @@ def materialise(raw: object, max_rows: int | None) -> QueryResult:
             break
         triples.append(t)
     return QueryResult(form="CONSTRUCT", triples=triples, truncated=truncated)
-
-
-class Executor(Protocol):
-    """Where a query runs: the local store or a remote SPARQL endpoint.
-
-    Stored queries, parameter checks, the instance check and the card are written once against
-    this, so they answer the same on either. ``bindings`` are validated terms (never text); each
-    executor puts them into the query its own way (``binding.bind``).
-    """
-
-    def query(
-        self,
-        text: str,
-        *,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-        max_rows: int | None = None,
-        source: str = "query",
-    ) -> QueryResult: ...
 
 
 class LocalExecutor:
