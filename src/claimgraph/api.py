@@ -11,10 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .catalog import Catalog, StoredQuery, load_catalog, parse_stored_query
-from .errors import ClaimgraphError, ParameterError
+from .errors import ParameterError
 from .render import render_result
 from .resources import bundled_dir
-from .sparql import LocalExecutor, QueryResult, query_text_from, run_stored
+from .sparql import LocalExecutor, query_text_from, run_request
 from .store import LoadReport, load_into_folder
 from .terms import compact
 
@@ -108,19 +108,14 @@ def run_query(
 
     ``max_width`` fits a table to a terminal (``wide`` keeps it whole); other formats ignore it.
     """
-    given = [x is not None for x in (name, sparql, file)]
-    if sum(given) != 1:
-        raise ClaimgraphError("give exactly one of a query NAME, --sparql TEXT or --file FILE")
-    executor = LocalExecutor(store, allow_service=allow_service)
-    result: QueryResult
-    if name is not None:
-        query = catalog.get_query(name) if catalog is not None else _bundled_query(name)
-        result = run_stored(executor, query, params or {})
-    else:
-        if params:
-            raise ParameterError("--param applies to stored queries only")
-        text, source = query_text_from(sparql, file)
-        result = executor.query(text, source=source)
+    result = run_request(
+        LocalExecutor(store, allow_service=allow_service),
+        name=name,
+        sparql=sparql,
+        file=file,
+        params=params,
+        lookup=catalog.get_query if catalog is not None else _bundled_query,
+    )
     if fmt == "default":
         fmt = "table" if result.form in ("SELECT", "ASK") else "turtle"
     return render_result(result, fmt, max_width=max_width, wide=wide)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,14 @@ import pyoxigraph as ox
 
 from .binding import bind, bind_parameters
 from .catalog import StoredQuery
-from .errors import InputError, QuerySyntaxError, RemoteError, query_error_position
+from .errors import (
+    ClaimgraphError,
+    InputError,
+    ParameterError,
+    QuerySyntaxError,
+    RemoteError,
+    query_error_position,
+)
 from .guard import guard_query, tokens
 from .terms import PREFIXES
 
@@ -39,6 +46,7 @@ __all__ = [
     "remote_failure",
     "materialise",
     "run_stored",
+    "run_request",
     "LocalExecutor",
     "drop_parameter_columns",
     "query_text_from",
@@ -309,6 +317,31 @@ def run_stored(
         source=str(query.path),
     )
     return drop_parameter_columns(result, query)
+
+
+def run_request(
+    executor: Executor,
+    *,
+    name: str | None = None,
+    sparql: str | None = None,
+    file: str | Path | None = None,
+    params: Mapping[str, str] | None = None,
+    lookup: Callable[[str], StoredQuery],
+    check_instances: bool = True,
+) -> QueryResult:
+    """A stored query by name (found with ``lookup``), or ad-hoc SPARQL text or file.
+
+    The one dispatch of ``claimgraph query``, locally and with ``--endpoint``: the same usage
+    errors and parameter checks whichever executor answers.
+    """
+    if sum(x is not None for x in (name, sparql, file)) != 1:
+        raise ClaimgraphError("give exactly one of a query NAME, --sparql TEXT or --file FILE")
+    if name is not None:
+        return run_stored(executor, lookup(name), params or {}, check_instances=check_instances)
+    if params:
+        raise ParameterError("--param applies to stored queries only")
+    text, source = query_text_from(sparql, file)
+    return executor.query(text, source=source)
 
 
 def query_text_from(sparql: str | None, file: str | Path | None) -> tuple[str, str]:

@@ -40,10 +40,10 @@ import pyoxigraph as ox
 
 from ..binding import bind, bind_parameters, inject_values, term_text
 from ..catalog import Catalog, StoredQuery, load_catalog
-from ..errors import ClaimgraphError, ParameterError, QueryRefused, RemoteError
+from ..errors import ClaimgraphError, QueryRefused, RemoteError
 from ..guard import declared_prefixes, guard_query, query_form, tokens
 from ..render import render_result
-from ..sparql import QueryResult, materialise, query_text_from, run_stored
+from ..sparql import QueryResult, materialise, run_request
 from ..terms import PREFIXES
 from .client import Credentials, check_endpoint, send, server_text, shown
 
@@ -266,20 +266,18 @@ def run_remote_query(
     As locally, an IRI parameter declared as ``IRI of a cg:Claim`` must name a claim on the
     server (one ASK more; ``check_instances=False`` skips it).
     """
-    given = [x is not None for x in (name, sparql, file)]
-    if sum(given) != 1:
-        raise ClaimgraphError("give exactly one of a query NAME, --sparql TEXT or --file FILE")
     executor = RemoteExecutor(
         endpoint, timeout=timeout, credentials=credentials, allow_service=allow_service
     )
-    if name is not None:
-        query = (catalog or load_catalog()).get_query(name)
-        result = run_stored(executor, query, params or {}, check_instances=check_instances)
-    else:
-        if params:
-            raise ParameterError("--param applies to stored queries only")
-        text, source = query_text_from(sparql, file)
-        result = executor.query(text, source=source)
+    result = run_request(
+        executor,
+        name=name,
+        sparql=sparql,
+        file=file,
+        params=params,
+        lookup=(catalog or load_catalog()).get_query,
+        check_instances=check_instances,
+    )
     if fmt == "default":
         fmt = "table" if result.form in ("SELECT", "ASK") else "turtle"
     return render_result(result, fmt)
