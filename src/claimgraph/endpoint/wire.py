@@ -12,15 +12,7 @@ import struct
 from dataclasses import dataclass
 
 from .. import formats
-from ..errors import (
-    ClaimgraphError,
-    ParameterError,
-    QueryRefused,
-    QuerySyntaxError,
-    RemoteError,
-    StoreError,
-    UnknownQueryError,
-)
+from ..errors import ClaimgraphError
 
 __all__ = [
     "FRAME",
@@ -80,29 +72,13 @@ def error_reply(status: int, code: str, message: str) -> Reply:
     return Reply(status, "application/json", error_body(status, code, message))
 
 
-#: ClaimgraphError subclasses → HTTP status and error code (first match wins).
-_ERROR_MAP: tuple[tuple[type[ClaimgraphError], int, str], ...] = (
-    (UnknownQueryError, 404, "unknown-query"),
-    (QuerySyntaxError, 400, "query-syntax"),
-    (QueryRefused, 400, "query-refused"),
-    (ParameterError, 400, "bad-parameter"),
-    (RemoteError, 502, "remote-error"),
-    (StoreError, 500, "store-error"),
-    (ClaimgraphError, 400, "bad-request"),
-)
-
-
 def status_of(exc: ClaimgraphError) -> tuple[int, str]:
     """HTTP status and JSON error code of a library error: the endpoint's one mapping.
 
-    Prefers the error's own ``http_status`` / ``code`` (the errors module's contract) and falls
-    back to the table above for errors that do not carry them yet.
+    Every class in ``errors.py`` carries its own ``http_status`` and ``code``, so the mapping
+    is defined once, beside the classes, for the endpoint and the API alike.
     """
-    status = getattr(exc, "http_status", None)
-    code = getattr(exc, "code", None)
-    if isinstance(status, int) and isinstance(code, str):
-        return status, code
-    return next((s, c) for cls, s, c in _ERROR_MAP if isinstance(exc, cls))
+    return exc.http_status, exc.code
 
 
 def error_for(exc: ClaimgraphError) -> Reply:
