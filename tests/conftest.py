@@ -12,6 +12,7 @@ from claimgraph.store import open_store
 
 from ._listener import Listener
 from .cli_runner import CliRunner
+from .serving import free_port
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
@@ -80,12 +81,6 @@ import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

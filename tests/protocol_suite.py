@@ -20,20 +20,16 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from tests.serving import running_serve
 
 SUITE = Path(__file__).resolve().parent / "data" / "w3c-sparql-protocol"  # a copy, see README
 MANIFEST = SUITE / "manifest.ttl"
@@ -278,51 +274,20 @@ def make_store(folder: Path, tests: list[ProtocolTest] | None = None) -> Path:
     return folder
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving(
     store: Path | None, *, token: str | None, log: Path, extra: Sequence[str] = ()
 ) -> Iterator[int]:
     """A real ``claimgraph serve`` on a free 127.0.0.1 port; yields the port."""
-    import httpx
-
-    port = free_port()
-    args = [sys.executable, "-m", "claimgraph", "serve", "--port", str(port),
-            "--timeout", "20", "--workers", "1", *extra]
+    options = ["--timeout", "20", "--workers", "1", *extra]
     if store is not None:
-        args += ["--store", str(store)]
-    env = {k: v for k, v in os.environ.items() if k != "CLAIMGRAPH_STORE"}
+        options += ["--store", str(store)]
+    env = {}
     if token is not None:
-        args += ["--allow-update", "--token-env", "CG_PROTOCOL_TOKEN"]
+        options += ["--allow-update", "--token-env", "CG_PROTOCOL_TOKEN"]
         env["CG_PROTOCOL_TOKEN"] = token
-    with open(log, "wb") as err:
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env=env)
-    try:
-        for _ in range(600):
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited: {log.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not answer /health")
+    with running_serve(options, log=log, env=env) as port:
         yield port
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def run_mode(workdir: Path, *, updates: bool) -> list[Outcome]:

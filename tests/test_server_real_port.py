@@ -7,15 +7,9 @@ The server is always terminated by the fixture's finalizer.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,56 +19,20 @@ from SPARQLWrapper import CSV, JSON, RDFXML, TURTLE, XML, SPARQLWrapper
 
 from claimgraph.terms import CG, ONTOLOGY_GRAPH
 
+from .serving import running_serve
+
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 OWL_CLASS = "<http://www.w3.org/2002/07/owl#Class>"
 CLASSES = f"SELECT ?c WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c a {OWL_CLASS} }} }}"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a running `claimgraph serve --timeout 2`."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "stderr.txt"
-    env = {k: v for k, v in os.environ.items() if k != "CLAIMGRAPH_STORE"}
-    with open(log, "wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "claimgraph", "serve", "--port", str(port), "--timeout", "2",
-             "--workers", "2", "--max-rows", "1000"],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(base, proc, log)
-        yield base
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def wait_for_health(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(600):  # up to a minute on a slow machine
-        if proc.poll() is not None:
-            raise AssertionError(f"the server exited: {log.read_text(errors='replace')}")
-        try:
-            if httpx.get(base + "/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("the server did not answer /health")
+    options = ["--timeout", "2", "--workers", "2", "--max-rows", "1000"]
+    with running_serve(options, log=log) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def wrapper(server: str, query: str, fmt: str) -> SPARQLWrapper:

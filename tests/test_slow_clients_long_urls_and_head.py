@@ -8,11 +8,7 @@ send nothing) for as long as it liked, and HEAD ran the whole query in a worker.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from urllib.parse import quote
@@ -20,34 +16,18 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from .test_server_real_port import RUNAWAY, free_port, wait_for_health
+from .serving import running_serve
+from .test_server_real_port import RUNAWAY
 
 MAX_URL = 65535
 
 
 @pytest.fixture(scope="module")
 def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    port = free_port()
     log = tmp_path_factory.mktemp("serve-bounds") / "stderr.txt"
-    env = {k: v for k, v in os.environ.items() if k != "CLAIMGRAPH_STORE"}
-    with open(log, "wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "claimgraph", "serve", "--port", str(port), "--timeout", "20",
-             "--read-timeout", "2", "--workers", "2"],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            env=env,
-        )
-    try:
-        wait_for_health(f"http://127.0.0.1:{port}", proc, log)
+    options = ["--timeout", "20", "--read-timeout", "2", "--workers", "2"]
+    with running_serve(options, log=log) as port:
         yield port
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def exchange(port: int, data: bytes, *, trickle: float | None = None) -> bytes:
