@@ -12,28 +12,13 @@ from __future__ import annotations
 import pytest
 
 from claimgraph import isolate
-from claimgraph.cli import app
 from claimgraph.errors import ClaimgraphError, ProcessCrashed, QueryTimeout
 
 from .conftest import EXPECTED
+from .test_cli_commands import one_error_line, run
 
 RUNAWAY_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 RUNAWAY_SORT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
-
-
-def run(runner, *args: str):  # type: ignore[no-untyped-def]
-    result = runner.invoke(app, list(args), env={"CLAIMGRAPH_STORE": None})
-    assert "Traceback" not in result.output + result.stderr
-    return result
-
-
-def one_error_line(result, code: int) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("claimgraph: error: ")
-    return lines[0][len("claimgraph: error: ") :]
 
 
 def test_runaway_local_query_stops_at_timeout_with_exit_2(runner) -> None:  # type: ignore[no-untyped-def]

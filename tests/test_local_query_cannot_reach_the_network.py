@@ -12,9 +12,8 @@ import sys
 
 import pytest
 
-from claimgraph.cli import app
-
 from ._listener import listening
+from .test_cli_commands import run
 
 SUPPORTED_HERE = sys.platform.startswith("linux") and platform.machine() in ("x86_64", "aarch64")
 needs_seccomp = pytest.mark.skipif(
@@ -34,12 +33,6 @@ def no_guard(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr("claimgraph.guard.guard_query", off)
     monkeypatch.setattr("claimgraph.sparql.guard_query", off, raising=False)
-
-
-def run(runner, *args: str):  # type: ignore[no-untyped-def]
-    result = runner.invoke(app, list(args), env={"CLAIMGRAPH_STORE": None})
-    assert "Traceback" not in result.output + result.stderr
-    return result
 
 
 @needs_seccomp
