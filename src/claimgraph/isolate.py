@@ -8,7 +8,7 @@ line. A crash in the child (a segfault on a pathological query) is reported the 
 instead of taking the CLI down with it.
 
 The child must open the store itself: an on-disk (RocksDB) store opened before a fork does not
-survive it (see ``workers.py``). It ignores SIGINT (the parent decides), dies with the parent
+survive it (see ``endpoint/pool.py``). It ignores SIGINT (the parent decides), dies with the parent
 (``PR_SET_PDEATHSIG``), and, unless the caller allows the network (``--allow-service``), loses
 the ability to open internet sockets (``sandbox.block_network``) before it runs anything.
 

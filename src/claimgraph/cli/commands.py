@@ -294,7 +294,7 @@ def export_command(
 
 def serve_command(**options: Any) -> int:
     try:
-        from .. import endpoint as server
+        from .. import endpoint
     except ModuleNotFoundError as e:
         if e.name and e.name.split(".")[0] in {"starlette", "uvicorn", "httptools", "anyio"}:
             raise ClaimgraphError(
@@ -302,8 +302,8 @@ def serve_command(**options: Any) -> int:
             ) from None
         raise
     memory = options["worker_memory"]
-    server.run(
-        server.ServerConfig(
+    endpoint.run(
+        endpoint.ServerConfig(
             store=_path(options["store"]),
             host=options["host"],
             port=options["port"],
