@@ -49,7 +49,7 @@ from urllib.parse import quote, urlencode
 
 from claimgraph.catalog import load_catalog
 
-CLAIM_NS = "https://w3id.org/claimgraph/id/claim/"
+CLAIM_NS = "https://w3id.org/claimgraph/id/doc/broken-promises-narrative/claim/"
 SOURCE_NS = "https://w3id.org/claimgraph/id/source/"
 SYNTH_GRAPH = "https://w3id.org/claimgraph/id/graph/synthetic-load"
 BUNDLED_CLAIM = CLAIM_NS + "no-binding-agreement"

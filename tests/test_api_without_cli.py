@@ -30,7 +30,7 @@ def test_run_stored_query_as_a_library(bundled_store):
 
 def test_run_query_renders_bytes(bundled_store):
     out = api.run_query(bundled_store, name="claims-per-type", fmt="json")
-    assert json.loads(out)["head"]["vars"] == ["type", "label", "claims"]
+    assert json.loads(out)["head"]["vars"] == ["doc", "type", "label", "claims"]
 
 
 def test_run_query_needs_exactly_one_source(bundled_store):
@@ -57,8 +57,8 @@ def test_parse_param_options_refuses_duplicates():
 
 
 def test_show_claim_without_text(bundled_store):
-    card = api.show_claim(bundled_store, "claim:no-binding-agreement")
-    assert card.startswith("claim:no-binding-agreement\n")
+    card = api.show_claim(bundled_store, "claim:broken-promises-narrative/no-binding-agreement")
+    assert card.startswith("claim:broken-promises-narrative/no-binding-agreement\n")
     assert "  text:" not in card
 
 

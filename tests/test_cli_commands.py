@@ -76,8 +76,8 @@ def test_main_query_matches_golden_file(runner):
     "value",
     [
         "no-binding-agreement",
-        "claim:no-binding-agreement",
-        "https://w3id.org/claimgraph/id/claim/no-binding-agreement",
+        "claim:broken-promises-narrative/no-binding-agreement",
+        "https://w3id.org/claimgraph/id/doc/broken-promises-narrative/claim/no-binding-agreement",
     ],
 )
 def test_parameter_forms_give_the_same_answer(runner, value):
@@ -95,26 +95,27 @@ def test_query_json_is_sparql_results_json(runner):
 
 def test_query_csv_and_tsv(runner):
     csv_out = run(runner, "query", "claims-per-type", "--format", "csv").stdout
-    assert csv_out.splitlines()[0] == "type,label,claims"
+    assert csv_out.splitlines()[0] == "doc,type,label,claims"
     tsv_out = run(runner, "query", "claims-per-type", "--format", "tsv").stdout
-    assert tsv_out.splitlines()[0] == "?type\t?label\t?claims"
+    assert tsv_out.splitlines()[0] == "?doc\t?type\t?label\t?claims"
     assert len(csv_out.splitlines()) == len(tsv_out.splitlines()) == 6
 
 
 def test_adhoc_sparql_ask_and_construct(runner):
-    ask = run(runner, "query", "--sparql", "ASK { claim:no-binding-agreement a cg:Claim }")
+    claim = "<https://w3id.org/claimgraph/id/doc/broken-promises-narrative/claim/no-binding-agreement>"
+    ask = run(runner, "query", "--sparql", f"ASK {{ {claim} a cg:Claim }}")
     assert (ask.exit_code, ask.stdout) == (0, "true\n")
     construct = run(
         runner,
         "query",
         "--sparql",
-        "CONSTRUCT { claim:no-binding-agreement a cg:Claim } WHERE {}",
+        f"CONSTRUCT {{ {claim} a cg:Claim }} WHERE {{}}",
     )
     assert construct.stdout == (
         "@prefix cg: <https://w3id.org/claimgraph/ontology#> .\n"
-        "@prefix claim: <https://w3id.org/claimgraph/id/claim/> .\n"
+        "@prefix doc: <https://w3id.org/claimgraph/id/doc/> .\n"
         "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-        "claim:no-binding-agreement a cg:Claim .\n"
+        "doc:broken-promises-narrative\\/claim\\/no-binding-agreement a cg:Claim .\n"
     )
 
 
@@ -293,14 +294,16 @@ def test_show_prints_a_card(runner):
     result = run(runner, "show", "no-binding-agreement")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "claim:no-binding-agreement"
+    assert lines[0] == "claim:broken-promises-narrative/no-binding-agreement"
     assert any(line.startswith("  asserted by: Lara Westra (actor:lara-westra)") for line in lines)
     assert sum("source:sarotte-20" in line for line in lines) == 3
 
 
 def test_show_unknown_claim(runner):
     message = one_error_line(run(runner, "show", "no-such-claim"), 2)
-    assert message.startswith("parameter 'claim': there is no cg:Claim claim:no-such-claim")
+    assert message.startswith(
+        "parameter 'claim': there is no cg:Claim 'no-such-claim' in any document"
+    )
 
 
 def test_show_quotes_only_a_matching_text(runner, tmp_path):

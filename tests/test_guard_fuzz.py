@@ -3,7 +3,7 @@ generated nesting crashes the process that would run it.
 
 The generator mixes what confuses a hand-written lexer: ``<`` and ``>`` as operators and IRI
 delimiters, strings of every quoting with escapes, comments, prefixed names with escapes
-(``claim:x\\#``, ``ex:a\\'``), ``\\u`` escapes, and a SERVICE (or, for updates, a LOAD) to the
+(``actor:x\\#``, ``ex:a\\'``), ``\\u`` escapes, and a SERVICE (or, for updates, a LOAD) to the
 listener somewhere in the middle, spelled in the ways pyoxigraph accepts. The oracle is not the
 guard's own opinion but the listener: a connection there is a failure, whatever the query
 returned. The CLI path runs in this process (no kernel block: the guard alone must hold); the
@@ -103,10 +103,10 @@ _PIECES = st.one_of(
         [
             "0<1", "?a>?b", "?a < ?b", "1>2", "<=", ">=", "<", ">", "!", "&&", "||", "=",
             "<http://example.org/a>", "<urn:x>", "<http://example.org/SERVICE>", "<>",
-            "claim:x\\#", "ex:a\\'", 'ex:a\\"', "ex:b\\>", ":x\\-", "claim:y\\.z", "cg:Claim",
+            "actor:x\\#", "ex:a\\'", 'ex:a\\"', "ex:b\\>", ":x\\-", "actor:y\\.z", "cg:Claim",
             "\\u0053", "\\u003C", "\\U00000053", "\\u0023", "?s", "?p", "?o", "$x", "?service",
             "{", "}", "(", ")", "[", "]", ".", ";", ",", "a", "1", "true",
-            "FILTER(0<1)", "OPTIONAL { ?s ?p ?o }", "BIND(claim:x\\# AS ?q)", "?s ?p ?o .",
+            "FILTER(0<1)", "OPTIONAL { ?s ?p ?o }", "BIND(actor:x\\# AS ?q)", "?s ?p ?o .",
             "# SERVICE comment\n", "#", "\n", " ", "'>'", '"<"', "'''x'''",
         ]
     ),
@@ -133,7 +133,7 @@ _TERMS = st.one_of(
     st.sampled_from(
         [
             "'>'", '"<"', "'#'", "'\\''", '"\\""', '"""a"b"""', "'''a'b'''", "'{'", '"}"',
-            "claim:x\\#", "ex:a\\'", 'ex:b\\"', "ex:c\\>", "ex:d\\<", "claim:y\\.z",
+            "actor:x\\#", "ex:a\\'", 'ex:b\\"', "ex:c\\>", "ex:d\\<", "actor:y\\.z",
             "<http://example.org/a>", "1", "true", "'x\\u0027'", '"\\u0022"', "?o", "?s",
         ]
     ),

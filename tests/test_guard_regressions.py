@@ -29,7 +29,7 @@ LESS_THAN_HIDES_SERVICE = (
     "SELECT ?x WHERE { OPTIONAL { FILTER(0<1)?s?p'>' } SERVICE <{url}> { ?x ?y ?z } } #'"
 )
 ESCAPE_IN_PREFIXED_NAME_HIDES_SERVICE = (
-    "SELECT * WHERE { BIND(claim:x\\# AS ?a) SERVICE <{url}> { ?x ?p ?s } }"
+    "SELECT * WHERE { BIND(actor:x\\# AS ?a) SERVICE <{url}> { ?x ?p ?s } }"
 )
 LESS_THAN_HIDES_DEPTH = "SELECT * WHERE { FILTER(1<" + "(" * 5000 + "1" + ")" * 5000 + "&&2>1) }"
 

@@ -91,7 +91,7 @@ def test_the_instance_check_runs_through_either_executor(
             run_stored(executor, query, {"claim": "no-binding-agreemnt"})
         messages.append(str(caught.value))
     assert messages[0] == messages[1]
-    assert "did you mean 'claim:no-binding-agreement'?" in messages[0]
+    assert "did you mean 'claim:broken-promises-narrative/no-binding-agreement'?" in messages[0]
 
 
 def test_the_card_reads_the_same_from_either_executor(
@@ -101,7 +101,7 @@ def test_the_card_reads_the_same_from_either_executor(
     here = render_card(claim_card(local, "no-binding-agreement"))
     there = render_card(claim_card(remote, "no-binding-agreement"))
     assert here == there
-    assert here.startswith("claim:no-binding-agreement\n")
+    assert here.startswith("claim:broken-promises-narrative/no-binding-agreement\n")
 
 
 def test_a_remote_executor_cuts_at_max_rows(

@@ -71,7 +71,7 @@ def test_escape_in_prefixed_name_cannot_smuggle_service_past_both_layers(runner)
     # issue 8's second bypass, with the real guard: refused by the guard or by the kernel
     with listening() as listener:
         sparql = (
-            "SELECT * WHERE { BIND(claim:x\\# AS ?a) "
+            "SELECT * WHERE { BIND(actor:x\\# AS ?a) "
             f"SERVICE <{listener.url}> {{ ?x ?p ?s }} }}"
         )
         result = run(runner, "query", "--sparql", sparql)

@@ -17,17 +17,78 @@ CLAIM = Parameter(name="claim", type="iri", description="a claim", class_iri=CG 
 ANY_IRI = Parameter(name="thing", type="iri", description="anything")
 
 
+NBA = PREFIXES["doc"] + "broken-promises-narrative/claim/no-binding-agreement"
+
+
 @pytest.mark.parametrize(
     "value",
     [
         "no-binding-agreement",
-        "claim:no-binding-agreement",
-        PREFIXES["claim"] + "no-binding-agreement",
-        f"<{PREFIXES['claim']}no-binding-agreement>",
+        "broken-promises-narrative/no-binding-agreement",
+        "claim:broken-promises-narrative/no-binding-agreement",
+        PREFIXES["doc"] + "broken-promises-narrative/claim/no-binding-agreement",
+        f"<{PREFIXES['doc']}broken-promises-narrative/claim/no-binding-agreement>",
     ],
 )
-def test_iri_parameter_accepts_slug_prefixed_name_and_full_iri(value):
-    assert to_term(value, CLAIM) == ox.NamedNode(PREFIXES["claim"] + "no-binding-agreement")
+def test_iri_parameter_accepts_slug_prefixed_name_and_full_iri(value, bundled_store):
+    from claimgraph.sparql import LocalExecutor
+
+    assert to_term(value, CLAIM, LocalExecutor(bundled_store)) == ox.NamedNode(NBA)
+
+
+def test_a_bare_slug_of_a_claim_needs_a_store_to_find_its_document():
+    with pytest.raises(ParameterError, match="give 'no-binding-agreement' as DOC/no-binding"):
+        to_term("no-binding-agreement", CLAIM)
+    assert to_term("broken-promises-narrative/no-binding-agreement", CLAIM) == ox.NamedNode(NBA)
+
+
+def _two_documents() -> ox.Store:
+    store = ox.Store()
+    for doc in ("essay-a", "essay-b"):
+        for slug in ("shared-claim", f"only-in-{doc}"):
+            store.add(
+                ox.Quad(
+                    ox.NamedNode(f"{PREFIXES['doc']}{doc}/claim/{slug}"),
+                    ox.NamedNode(PREFIXES["rdf"] + "type"),
+                    ox.NamedNode(CG + "Claim"),
+                )
+            )
+    return store
+
+
+def test_a_slug_two_documents_share_is_ambiguous_and_doc_slug_disambiguates():
+    from claimgraph.sparql import LocalExecutor
+
+    executor = LocalExecutor(_two_documents())
+    with pytest.raises(ParameterError) as info:
+        to_term("shared-claim", CLAIM, executor)
+    assert str(info.value) == (
+        "parameter 'claim': 'shared-claim' names a claim in 2 documents "
+        "('claim:essay-a/shared-claim', 'claim:essay-b/shared-claim'); give DOC/shared-claim"
+    )
+    assert to_term("essay-b/shared-claim", CLAIM, executor) == ox.NamedNode(
+        PREFIXES["doc"] + "essay-b/claim/shared-claim"
+    )
+    assert to_term("only-in-essay-a", CLAIM, executor) == ox.NamedNode(
+        PREFIXES["doc"] + "essay-a/claim/only-in-essay-a"
+    )
+
+
+def test_did_you_mean_lists_the_candidates_of_each_document():
+    from claimgraph.catalog import load_catalog
+
+    q = load_catalog().get_query("claim-provenance")
+    with pytest.raises(ParameterError) as info:
+        bind_parameters(q, {"claim": "shared-clam"}, _two_documents())
+    assert str(info.value).endswith(
+        "did you mean 'claim:essay-a/shared-claim' or 'claim:essay-b/shared-claim'?"
+    )
+    with pytest.raises(ParameterError) as info:
+        bind_parameters(q, {"claim": "essay-a/only-in-essay-b"}, _two_documents())
+    assert str(info.value) == (
+        "parameter 'claim': there is no cg:Claim claim:essay-a/only-in-essay-b; "
+        "did you mean 'claim:essay-a/only-in-essay-a' or 'claim:essay-b/only-in-essay-b'?"
+    )
 
 
 def test_bare_slug_needs_a_class_to_know_its_namespace():
@@ -42,7 +103,7 @@ def test_bare_slug_needs_a_class_to_know_its_namespace():
         'x" . ?s ?p ?o #',
         "http://example.org/a b",
         "http://example.org/a>",
-        "claim:x{y}",
+        "claim:broken-promises-narrative/x{y}",
     ],
 )
 def test_iri_values_that_try_to_break_out_are_refused(value):
@@ -99,7 +160,7 @@ def test_claim_that_does_not_exist_gets_did_you_mean(bundled_store):
 
     q = load_catalog().get_query("claim-provenance")
     store = ox.Store()
-    claim = ox.NamedNode(PREFIXES["claim"] + "no-binding-agreement")
+    claim = ox.NamedNode(PREFIXES["doc"] + "broken-promises-narrative/claim/no-binding-agreement")
     store.extend(
         [
             ox.Quad(claim, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(CG + "Claim")),
@@ -108,8 +169,8 @@ def test_claim_that_does_not_exist_gets_did_you_mean(bundled_store):
     with pytest.raises(ParameterError) as info:
         bind_parameters(q, {"claim": "no-binding-agreemnt"}, store)
     assert str(info.value) == (
-        "parameter 'claim': there is no cg:Claim claim:no-binding-agreemnt; "
-        "did you mean 'claim:no-binding-agreement'?"
+        "parameter 'claim': there is no cg:Claim 'no-binding-agreemnt' in any document; "
+        "did you mean 'claim:broken-promises-narrative/no-binding-agreement'?"
     )
 
 

@@ -57,7 +57,7 @@ HOSTILE_IRIS = [
     "http://example.org/{x}",
     "http://example.org/back\\slash",
     "urn:x:a> ?p ?o } UNION { ?s ?p ?o",
-    "claim:x> } ; DROP ALL ; #",
+    "claim:broken-promises-narrative/x> } ; DROP ALL ; #",
     "no-binding agreement",
 ]
 
@@ -304,7 +304,7 @@ def test_what_is_sent_is_one_urlencoded_post(fake_server) -> None:  # type: igno
     answer = b'{"head":{"vars":["claim","source"]},"results":{"bindings":[]}}'
     server: FakeServer = fake_server(200, answer, "application/sparql-results+json")
     out = remote.run_remote_query(server.url + "/sparql", name="sources-supporting-claim",
-                                  params={"claim": "claim:ok"}, fmt="json",
+                                  params={"claim": "claim:doc/ok"}, fmt="json",
                                   check_instances=False)
     assert out == b'{"head": {"vars": ["source"]}, "results": {"bindings": []}}'
     (request,) = server.requests
@@ -316,4 +316,5 @@ def test_what_is_sent_is_one_urlencoded_post(fake_server) -> None:  # type: igno
     assert isinstance(body, bytes)
     sent = httpx.QueryParams(body.decode())
     assert list(sent.keys()) == ["query"]
-    assert "VALUES (?claim) { (<https://w3id.org/claimgraph/id/claim/ok>) }" in sent["query"]
+    iri = "https://w3id.org/claimgraph/id/doc/doc/claim/ok"
+    assert f"VALUES (?claim) {{ (<{iri}>) }}" in sent["query"]

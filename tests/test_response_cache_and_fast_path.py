@@ -20,7 +20,7 @@ from claimgraph.endpoint.wire import Reply
 BASE = "http://127.0.0.1:7878"
 TOKEN = "cache-test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
-CLAIM = "https://w3id.org/claimgraph/id/claim/no-binding-agreement"
+CLAIM = "https://w3id.org/claimgraph/id/doc/broken-promises-narrative/claim/no-binding-agreement"
 JSON = "application/sparql-results+json"
 
 

@@ -41,7 +41,7 @@ SPARQL_QUERY = "application/sparql-query"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SD = "http://www.w3.org/ns/sparql-service-description#"
-CLAIM = PREFIXES["claim"] + "no-binding-agreement"
+CLAIM = PREFIXES["doc"] + "broken-promises-narrative/claim/no-binding-agreement"
 
 
 @pytest.fixture(scope="module")
@@ -453,7 +453,8 @@ def test_a_stored_query_with_a_parameter(client):
     by_default = client.get(path)
     assert r.content == same.content == by_default.content
     assert r.json()["results"]["bindings"], "the claim has supporting sources"
-    r = client.get("/api/queries/claim-provenance", params={"claim": "claim:no-binding-agreement"})
+    claim = "claim:broken-promises-narrative/no-binding-agreement"
+    r = client.get("/api/queries/claim-provenance", params={"claim": claim})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
     subjects = {t.subject for t in ox.parse(r.content, format=ox.RdfFormat.TURTLE)}
     assert ox.NamedNode(CLAIM) in subjects
@@ -489,7 +490,7 @@ def test_bad_parameters_are_400(client, params, fragment):
         "no-binding-agreement> } ; DROP ALL ; #",
         'x" . ?s ?p ?o #',
         "<urn:x> } UNION { ?s ?p ?o }",
-        "claim:x> . ?s ?p ?o . #",
+        "claim:broken-promises-narrative/x> . ?s ?p ?o . #",
         "no-binding-agreement\n} SELECT * { ?s ?p ?o",
     ],
 )

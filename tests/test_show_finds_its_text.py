@@ -14,7 +14,7 @@ from claimgraph.texts import find_text
 
 from .conftest import ESSAY_NAME, essay_path
 
-CLAIM = ox.NamedNode("https://w3id.org/claimgraph/id/claim/no-binding-agreement")
+CLAIM = ox.NamedNode("https://w3id.org/claimgraph/id/doc/broken-promises-narrative/claim/no-binding-agreement")
 NOTE = "claimgraph: note: "
 
 
@@ -26,7 +26,7 @@ def run(runner, *args: str, **env: str | None):  # type: ignore[no-untyped-def]
 def test_without_a_text_the_card_prints_and_a_note_says_how_to_supply_it(runner):
     result = run(runner, "show", "no-binding-agreement")
     assert result.exit_code == 0
-    assert result.stdout.startswith("claim:no-binding-agreement\n")
+    assert result.stdout.startswith("claim:broken-promises-narrative/no-binding-agreement\n")
     assert "  text:" not in result.stdout
     assert result.stderr == (
         f"{NOTE}to quote the claim's span, give --text FILE or put {ESSAY_NAME} in a folder "
@@ -38,7 +38,7 @@ def test_a_missing_text_file_still_prints_the_card(runner, tmp_path):
     missing = tmp_path / "gone.txt"
     result = run(runner, "show", "no-binding-agreement", "--text", str(missing))
     assert result.exit_code == 0
-    assert result.stdout.startswith("claim:no-binding-agreement\n")
+    assert result.stdout.startswith("claim:broken-promises-narrative/no-binding-agreement\n")
     assert result.stderr == (
         f"{NOTE}{missing}: no such file; the card is shown without the quoted span\n"
     )
@@ -75,6 +75,6 @@ def test_show_as_json(runner):
     result = run(runner, "show", "no-binding-agreement", "-f", "json")
     assert result.exit_code == 0 and result.stdout.endswith("}\n")
     card = json.loads(result.stdout)
-    assert card["iri"] == "claim:no-binding-agreement"
+    assert card["iri"] == "claim:broken-promises-narrative/no-binding-agreement"
     assert card["start"] < card["end"] and len(card["sha256"]) == 64
     assert {role for role, _ in card["sources"]} == {"is evidence for"}

@@ -14,6 +14,9 @@ from claimgraph.sparql import QueryResult, run_stored
 from claimgraph.terms import compact
 
 CATALOG = load_catalog()
+C = "claim:broken-promises-narrative/"  # how a claim of the essay is printed
+S = "section:broken-promises-narrative/"
+A = "anchor:broken-promises-narrative/"
 SARROTTE = {"source:sarotte-2009", "source:sarotte-2014", "source:sarotte-2021"}
 
 
@@ -40,7 +43,7 @@ def column(result: QueryResult, name: str) -> list[str]:
 
 
 def claims(*slugs: str) -> set[str]:
-    return {f"claim:{s}" for s in slugs}
+    return {C + s for s in slugs}
 
 
 # Claims for which the essay gives no reference, in text order of the sentences.
@@ -123,9 +126,9 @@ def test_support_and_dispute_of_the_pledge_claim(bundled_store):
         ("source", "source:sarotte-2009", "disputes"),
         ("source", "source:sarotte-2014", "disputes"),
         ("source", "source:sarotte-2021", "disputes"),
-        ("claim", "claim:no-binding-agreement", "disputes"),
-        ("claim", "claim:albright-no-commitment", "disputes"),
-        ("claim", "claim:betrayal-claims-disputed-by-archives", "disputes"),
+        ("claim", C + "no-binding-agreement", "disputes"),
+        ("claim", C + "albright-no-commitment", "disputes"),
+        ("claim", C + "betrayal-claims-disputed-by-archives", "disputes"),
     }
 
 
@@ -133,7 +136,7 @@ def test_support_and_dispute_of_the_no_binding_agreement_claim(bundled_store):
     result = run(bundled_store, "claim-support-and-dispute", claim="no-binding-agreement")
     assert set(cells(result, "kind", "item", "role")) == {
         ("source", s, "is evidence for") for s in SARROTTE
-    } | {("claim", "claim:albright-no-commitment", "supports")}
+    } | {("claim", C + "albright-no-commitment", "supports")}
 
 
 def test_claims_citing_sarotte_2021(bundled_store):
@@ -141,29 +144,29 @@ def test_claims_citing_sarotte_2021(bundled_store):
     # the archival evidence against Russia's betrayal claims in 2022-2025.
     result = run(bundled_store, "claims-citing-source", source="sarotte-2021")
     assert set(cells(result, "claim", "role")) == {
-        ("claim:no-binding-agreement", "is evidence for"),
-        ("claim:west-pledged-no-eastward-move", "disputes"),
-        ("claim:diplomatic-styles-differ", "supports"),
-        ("claim:betrayal-claims-disputed-by-archives", "is evidence for"),
-        ("claim:russia-doubled-down-on-betrayal-claims", "disputes"),
+        (C + "no-binding-agreement", "is evidence for"),
+        (C + "west-pledged-no-eastward-move", "disputes"),
+        (C + "diplomatic-styles-differ", "supports"),
+        (C + "betrayal-claims-disputed-by-archives", "is evidence for"),
+        (C + "russia-doubled-down-on-betrayal-claims", "disputes"),
     }
 
 
 def test_claims_citing_the_british_government_analysis(bundled_store):
     result = run(bundled_store, "claims-citing-source", source="britain-2015")
     assert set(cells(result, "claim", "role")) == {
-        ("claim:ukraine-not-close-to-membership", "is evidence for"),
-        ("claim:crimea-defensive-reaction", "disputes"),
+        (C + "ukraine-not-close-to-membership", "is evidence for"),
+        (C + "crimea-defensive-reaction", "disputes"),
     }
 
 
 def test_claims_attributed_to_moscow(bundled_store):
     result = run(bundled_store, "claims-by-actor", actor="russian-government")
     assert cells(result, "claim", "reporter", "stance") == [
-        ("claim:us-betrayed-detente-expectations", "actor:lara-westra", "stance:disputes"),
-        ("claim:west-pledged-no-eastward-move", "actor:lara-westra", "stance:disputes"),
-        ("claim:nato-near-russia-seen-as-encroachment", "actor:lara-westra", "stance:relays"),
-        ("claim:crimea-defensive-reaction", "actor:lara-westra", "stance:disputes"),
+        (C + "us-betrayed-detente-expectations", "actor:lara-westra", "stance:disputes"),
+        (C + "west-pledged-no-eastward-move", "actor:lara-westra", "stance:disputes"),
+        (C + "nato-near-russia-seen-as-encroachment", "actor:lara-westra", "stance:relays"),
+        (C + "crimea-defensive-reaction", "actor:lara-westra", "stance:disputes"),
     ]
 
 
@@ -174,7 +177,7 @@ def test_claims_attributed_to_putin_and_albright(bundled_store):
     )
     albright = run(bundled_store, "claims-by-actor", actor="actor:madeleine-albright")
     assert cells(albright, "claim", "stance") == [
-        ("claim:albright-no-commitment", "stance:endorses")
+        (C + "albright-no-commitment", "stance:endorses")
     ]
 
 
@@ -202,13 +205,13 @@ def test_claims_without_source(bundled_store):
 
 def test_the_authors_unsourced_assertions(bundled_store):
     result = run(bundled_store, "author-unsourced-assertions")
-    assert column(result, "claim") == [f"claim:{s}" for s in UNSOURCED_AUTHOR]
+    assert column(result, "claim") == [C + s for s in UNSOURCED_AUTHOR]
 
 
 def test_unresolved_citations(bundled_store):
     # "Madeira, Hamilton & Spohr (2019)": there is no Madeira in the reference list.
     result = run(bundled_store, "unresolved-citations")
-    assert cells(result, "text", "section") == [("Madeira", "section:bpn-2022-2025")]
+    assert cells(result, "text", "section") == [("Madeira", S + "2022-2025")]
 
 
 def test_every_reference_is_cited(bundled_store):
@@ -233,12 +236,12 @@ def test_references_ranked_by_backing(bundled_store):
 def test_contested_claims(bundled_store):
     result = run(bundled_store, "contested-claims")
     assert cells(result, "claim", "backing", "disputing") == [
-        ("claim:west-pledged-no-eastward-move", "1", "6"),
-        ("claim:russia-doubled-down-on-betrayal-claims", "1", "5"),
-        ("claim:us-betrayed-detente-expectations", "1", "3"),
-        ("claim:crimea-defensive-reaction", "1", "2"),
-        ("claim:nato-near-russia-seen-as-encroachment", "1", "1"),
-        ("claim:putin-accuses-us-unipolarity", "1", "1"),
+        (C + "west-pledged-no-eastward-move", "1", "6"),
+        (C + "russia-doubled-down-on-betrayal-claims", "1", "5"),
+        (C + "us-betrayed-detente-expectations", "1", "3"),
+        (C + "crimea-defensive-reaction", "1", "2"),
+        (C + "nato-near-russia-seen-as-encroachment", "1", "1"),
+        (C + "putin-accuses-us-unipolarity", "1", "1"),
     ]
 
 
@@ -288,14 +291,14 @@ def test_claims_about_the_baltic_enlargement(bundled_store):
 def test_claims_per_section(bundled_store):
     result = run(bundled_store, "claims-per-section")
     assert cells(result, "section", "claims") == [
-        ("section:bpn-introduction", "5"),
-        ("section:bpn-1989-1990", "9"),
-        ("section:bpn-agency", "7"),
-        ("section:bpn-baltic-2004", "7"),
-        ("section:bpn-munich-2007", "16"),
-        ("section:bpn-2022-2025", "10"),
-        ("section:bpn-why-it-persists", "4"),
-        ("section:bpn-conclusion", "3"),
+        (S + "introduction", "5"),
+        (S + "1989-1990", "9"),
+        (S + "agency", "7"),
+        (S + "baltic-2004", "7"),
+        (S + "munich-2007", "16"),
+        (S + "2022-2025", "10"),
+        (S + "why-it-persists", "4"),
+        (S + "conclusion", "3"),
     ]
 
 
@@ -311,22 +314,22 @@ def test_claims_per_type(bundled_store):
 
 
 def test_claims_in_the_conclusion_in_text_order(bundled_store):
-    result = run(bundled_store, "claims-in-section", section="bpn-conclusion")
+    result = run(bundled_store, "claims-in-section", section="conclusion")
     assert cells(result, "claim", "type") == [
-        ("claim:understanding-narrative-needed-for-diplomacy", "ctype:normative"),
-        ("claim:europe-fragile-unless-grievances-acknowledged", "ctype:predictive"),
-        ("claim:eastern-states-will-keep-seeking-security", "ctype:predictive"),
+        (C + "understanding-narrative-needed-for-diplomacy", "ctype:normative"),
+        (C + "europe-fragile-unless-grievances-acknowledged", "ctype:predictive"),
+        (C + "eastern-states-will-keep-seeking-security", "ctype:predictive"),
     ]
 
 
-def test_why_the_narrative_persists(bundled_store):
-    result = run(bundled_store, "why-narrative-persists")
-    assert cells(result, "claim", "source") == [
-        ("claim:narrative-persists", ""),
-        ("claim:narrative-persists-domestic-legitimacy", "source:tsygankov-2012"),
-        ("claim:narrative-persists-great-power-identity", "source:lieven-1995"),
-        ("claim:narrative-persists-great-power-identity", "source:pushkov-1997"),
-        ("claim:narrative-persists-information-framing", "source:marten-2023"),
+def test_reasons_why_the_narrative_persists(bundled_store):
+    result = run(bundled_store, "reasons-for-claim", claim="narrative-persists")
+    assert cells(result, "reason", "source") == [
+        (C + "narrative-persists", ""),
+        (C + "narrative-persists-domestic-legitimacy", "source:tsygankov-2012"),
+        (C + "narrative-persists-great-power-identity", "source:lieven-1995"),
+        (C + "narrative-persists-great-power-identity", "source:pushkov-1997"),
+        (C + "narrative-persists-information-framing", "source:marten-2023"),
     ]
 
 
@@ -351,19 +354,23 @@ def test_full_provenance_of_one_claim(bundled_store):
         for t in result.triples
     }
     expected = {
-        ("claim:no-binding-agreement", "prov:wasAttributedTo", "actor:lara-westra"),
-        ("claim:no-binding-agreement", "cg:inSection", "section:bpn-1989-1990"),
-        ("claim:no-binding-agreement", "cg:anchor", "anchor:no-binding-agreement"),
-        ("anchor:no-binding-agreement-position", "oa:start", "1182"),
-        ("anchor:no-binding-agreement-position", "oa:end", "1341"),
-        ("claim:no-binding-agreement", "mp:challenges", "claim:west-pledged-no-eastward-move"),
-        ("claim:albright-no-commitment", "mp:supports", "claim:no-binding-agreement"),
-        ("citation:bpn-sarotte-2009-2014-2021-a", "cg:citationText", "Sarotte (2009; 2014; 2021)"),
+        (C + "no-binding-agreement", "prov:wasAttributedTo", "actor:lara-westra"),
+        (C + "no-binding-agreement", "cg:inSection", S + "1989-1990"),
+        (C + "no-binding-agreement", "cg:anchor", A + "no-binding-agreement"),
+        (A + "no-binding-agreement-position", "oa:start", "1182"),
+        (A + "no-binding-agreement-position", "oa:end", "1341"),
+        (C + "no-binding-agreement", "mp:challenges", C + "west-pledged-no-eastward-move"),
+        (C + "albright-no-commitment", "mp:supports", C + "no-binding-agreement"),
+        (
+            "citation:broken-promises-narrative/sarotte-2009-2014-2021-a",
+            "cg:citationText",
+            "Sarotte (2009; 2014; 2021)",
+        ),
         ("actor:lara-westra", "rdfs:label", "Lara Westra"),
-    } | {("claim:no-binding-agreement", "cito:citesAsEvidence", s) for s in SARROTTE}
+    } | {(C + "no-binding-agreement", "cito:citesAsEvidence", s) for s in SARROTTE}
     assert expected <= triples
     subjects = {s for s, _, _ in triples}
-    assert "claim:russia-doubled-down-on-betrayal-claims" not in subjects
+    assert C + "russia-doubled-down-on-betrayal-claims" not in subjects
 
 
 def test_every_stored_query_is_tested_here():
@@ -414,4 +421,4 @@ def test_a_claim_with_six_asserters_is_one_row(bundled_store):
     rows = [
         r for r in cells(result, "claim", "asserters") if r[0].endswith("pushes-neighbours-west")
     ]
-    assert rows == [("claim:russian-aggression-pushes-neighbours-west", "6")]
+    assert rows == [(C + "russian-aggression-pushes-neighbours-west", "6")]

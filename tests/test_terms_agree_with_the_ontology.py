@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from claimgraph.resources import bundled_dir
-from claimgraph.terms import CG, PREFIXES, compact
+from claimgraph.terms import CG, PREFIXES, compact, expand
 
 
 def _declared() -> dict[str, str]:
@@ -22,7 +22,12 @@ def test_every_prefix_of_the_ontology_file_means_the_same_in_code() -> None:
 
 
 def test_compact_uses_the_longest_namespace() -> None:
-    assert compact(PREFIXES["claim"] + "no-binding-agreement") == "claim:no-binding-agreement"
+    claim = PREFIXES["doc"] + "broken-promises-narrative/claim/no-binding-agreement"
+    assert compact(claim) == "claim:broken-promises-narrative/no-binding-agreement"
+    assert expand("claim:broken-promises-narrative/no-binding-agreement") == claim
+    assert compact(PREFIXES["doc"] + "broken-promises-narrative") == "doc:broken-promises-narrative"
+    assert compact(PREFIXES["doc"] + "a/b/c/d") == "<" + PREFIXES["doc"] + "a/b/c/d>"
+    assert compact(PREFIXES["doc"] + "a/nokind/c") == "<" + PREFIXES["doc"] + "a/nokind/c>"
     assert compact(CG + "Claim") == "cg:Claim"
     assert compact("urn:x:y") == "<urn:x:y>"
 

@@ -53,7 +53,7 @@ def _param_text(q: StoredQuery) -> str:
     parts = []
     for p in q.params:
         kind = p.type if not p.class_iri else f"{p.type} of {_short(p.class_iri)}"
-        default = f", default {p.default}" if p.default else ""
+        default = f", default {p.default}" if p.default else ", optional" if p.optional else ""
         parts.append(f"{p.name} ({kind}{default})")
     return "; ".join(parts) or "-"
 

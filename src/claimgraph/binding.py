@@ -20,7 +20,15 @@ import pyoxigraph as ox
 from .catalog import PARAM_TYPES, Parameter, StoredQuery, did_you_mean
 from .errors import ParameterError
 from .guard import tokens
-from .terms import PREFIXES, SLUG_NAMESPACES, compact
+from .terms import (
+    DOCUMENT_KINDS,
+    PREFIXES,
+    SLUG_NAMESPACES,
+    compact,
+    document_item,
+    expand,
+    split_document_item,
+)
 
 #: ``typing.TYPE_CHECKING`` without importing typing (see ``executor.py``).
 TYPE_CHECKING = False
@@ -44,23 +52,38 @@ _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _BAD_IRI_CHARS = re.compile(r'[\s<>"{}|^`\\]')
 
 
-def resolve_iri(value: str, param: Parameter) -> str:
-    """A full IRI (with or without ``<>``), a prefixed name, or a bare slug, as an IRI."""
+def resolve_iri(value: str, param: Parameter, executor: Executor | None = None) -> str:
+    """A full IRI (with or without ``<>``), a prefixed name, or a slug, as an IRI.
+
+    Items minted under a document (claims, sections, citations, reference entries) take
+    ``DOC/SLUG`` or, where one document alone has it, a bare ``SLUG``; finding that document
+    needs ``executor``. An ambiguous or unknown bare slug is a :class:`ParameterError` that lists
+    the candidates in each document.
+    """
     v = value.strip()
+    kind = _document_kind(param)
     if v.startswith("<") and v.endswith(">"):
         v = v[1:-1]
     elif ":" in v and v.split(":", 1)[0] in PREFIXES:
         prefix, local = v.split(":", 1)
         v = PREFIXES[prefix] + local
+    elif ":" in v and v.split(":", 1)[0] in DOCUMENT_KINDS:
+        v = expand(v)
     elif ":" not in v:
-        if not _SLUG_RE.match(v):
+        parts = v.split("/")
+        if not all(_SLUG_RE.match(p) for p in parts) or len(parts) > 2:
             raise ParameterError(f"parameter {param.name!r}: {value!r} is not an IRI or a slug")
-        ns = SLUG_NAMESPACES.get(param.class_iri or "")
-        if ns is None:
-            raise ParameterError(
-                f"parameter {param.name!r} needs a full IRI or a prefixed name, not a bare slug"
-            )
-        v = ns + v
+        if kind is not None and len(parts) == 2:
+            v = document_item(parts[0], kind, parts[1])
+        elif kind is not None:
+            v = _find_in_documents(executor, v, kind, param)
+        else:
+            ns = SLUG_NAMESPACES.get(param.class_iri or "")
+            if ns is None or len(parts) != 1:
+                raise ParameterError(
+                    f"parameter {param.name!r} needs a full IRI or a prefixed name, not a slug"
+                )
+            v = ns + v
     if _BAD_IRI_CHARS.search(v) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", v):
         raise ParameterError(f"parameter {param.name!r}: {value!r} is not a valid IRI")
     try:
@@ -70,11 +93,68 @@ def resolve_iri(value: str, param: Parameter) -> str:
     return v
 
 
-def to_term(value: str, param: Parameter) -> ox.NamedNode | ox.Literal:
-    """Turn a parameter value into the RDF term of the parameter's declared type."""
+def _document_kind(param: Parameter) -> str | None:
+    """``claim`` for a parameter of a class minted under each document, else ``None``."""
+    return next((k for k, cls in DOCUMENT_KINDS.items() if cls == param.class_iri), None)
+
+
+def _items_by_document(executor: Executor, kind: str) -> dict[str, list[str]]:
+    """The slugs of every item of ``kind`` in the store, per document."""
+    cls = ox.NamedNode(DOCUMENT_KINDS[kind])
+    listing = executor.query(INSTANCES, bindings={"class": cls}, source="check")
+    x = listing.variables.index("x")
+    found: dict[str, list[str]] = {}
+    for row in listing.rows:
+        node = row[x]
+        item = split_document_item(node.value) if isinstance(node, ox.NamedNode) else None
+        if item is not None and item[1] == kind:
+            found.setdefault(item[0], []).append(item[2])
+    return found
+
+
+def _find_in_documents(executor: Executor | None, slug: str, kind: str, p: Parameter) -> str:
+    """The one item of ``kind`` named ``slug`` in any document of the store."""
+    if executor is None:
+        raise ParameterError(
+            f"parameter {p.name!r}: give {slug!r} as DOC/{slug} (a {kind} belongs to a document)"
+        )
+    by_doc = _items_by_document(executor, kind)
+    docs = sorted(d for d, slugs in by_doc.items() if slug in slugs)
+    if len(docs) == 1:
+        return document_item(docs[0], kind, slug)
+    if docs:
+        listed = ", ".join(repr(compact(document_item(d, kind, slug))) for d in docs)
+        raise ParameterError(
+            f"parameter {p.name!r}: {slug!r} names a {kind} in {len(docs)} documents "
+            f"({listed}); give DOC/{slug}"
+        )
+    raise ParameterError(
+        f"parameter {p.name!r}: there is no {compact(DOCUMENT_KINDS[kind])} {slug!r} in any "
+        f"document{_per_document_hint(slug, kind, by_doc)}"
+    )
+
+
+def _per_document_hint(slug: str, kind: str, by_doc: Mapping[str, list[str]]) -> str:
+    """``; did you mean 'claim:A/x' or 'claim:B/x'?``: the closest slug in each document."""
+    close = []
+    for doc in sorted(by_doc):
+        hint = did_you_mean(slug, by_doc[doc])
+        if hint:
+            near = hint.split("'")[1]
+            close.append(repr(compact(document_item(doc, kind, near))))
+    return f"; did you mean {' or '.join(close)}?" if close else ""
+
+
+def to_term(
+    value: str, param: Parameter, executor: Executor | None = None
+) -> ox.NamedNode | ox.Literal:
+    """Turn a parameter value into the RDF term of the parameter's declared type.
+
+    ``executor`` looks up the document of a bare slug of a claim, section, citation or entry.
+    """
     t = param.type
     if t == "iri":
-        return ox.NamedNode(resolve_iri(value, param))
+        return ox.NamedNode(resolve_iri(value, param, executor))
     datatype = PARAM_TYPES[t]
     assert datatype is not None
     ok = True
@@ -129,21 +209,23 @@ def bind_parameters(
                 f"query {query.name!r} has no parameter {name!r}"
                 f"{did_you_mean(name, list(declared))} (its parameters: {known})"
             )
+    if isinstance(executor, ox.Store):
+        from .sparql import LocalExecutor  # sparql imports this module
+
+        executor = LocalExecutor(executor)
     subs: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
     for p in query.params:
         raw = values.get(p.name, p.default)
+        if raw is None and p.optional:
+            continue  # an optional parameter left out stays a free variable
         if raw is None:
             raise ParameterError(
                 f"query {query.name!r} needs parameter {p.name!r} ({p.description})"
             )
-        subs[ox.Variable(p.name)] = to_term(raw, p)
+        subs[ox.Variable(p.name)] = to_term(raw, p, executor)
     if executor is not None:
-        if isinstance(executor, ox.Store):
-            from .sparql import LocalExecutor  # sparql imports this module
-
-            executor = LocalExecutor(executor)
-        for p in query.params:
-            term = subs[ox.Variable(p.name)]
+        for var, term in subs.items():
+            p = declared[var.value]
             if isinstance(term, ox.NamedNode) and p.class_iri:
                 check_instance(executor, term, p)
     return subs
@@ -165,10 +247,17 @@ def check_instance(executor: Executor, term: ox.NamedNode, p: Parameter) -> None
     found = executor.query(INSTANCE_ASK, bindings={"x": term, "class": cls}, source="check")
     if found.boolean:
         return
+    shown = compact(term.value)
+    kind = _document_kind(p)
+    item = split_document_item(term.value)
+    if kind is not None and item is not None and item[1] == kind:
+        hint = _per_document_hint(item[2], kind, _items_by_document(executor, kind))
+        raise ParameterError(
+            f"parameter {p.name!r}: there is no {compact(p.class_iri)} {shown}{hint}"
+        )
     listing = executor.query(INSTANCES, bindings={"class": cls}, source="check")
     x = listing.variables.index("x")
     names = [compact(n.value) for row in listing.rows if isinstance(n := row[x], ox.NamedNode)]
-    shown = compact(term.value)
     hint = did_you_mean(shown, names)
     raise ParameterError(f"parameter {p.name!r}: there is no {compact(p.class_iri)} {shown}{hint}")
 

@@ -5,6 +5,7 @@ Each file starts with a header::
     #+ summary: Sources that support a claim
     #+ description: Lists every reference the essay cites in support of the claim.
     #+ param: claim: IRI of a cg:Claim (default: no-binding-agreement)
+    #+ param: doc: IRI of a cg:Document (optional)
     #+ tags: provenance, sources
 
 The header loads into :class:`StoredQuery`; a malformed header, a query that does not parse,
@@ -55,7 +56,7 @@ _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[A-Za-z]+)"
     r"(?:\s+of\s+(?:an?\s+)?(?P<cls>[A-Za-z][\w-]*:[A-Za-z][\w-]*))?"
     r"(?P<rest>.*?)"
-    r"(?:\s*\(default:\s*(?P<default>[^()]*)\))?\s*$"
+    r"(?:\s*\((?:default:\s*(?P<default>[^()]*)|(?P<optional>optional))\))?\s*$"
 )
 
 
@@ -68,10 +69,13 @@ class Parameter:
     description: str
     class_iri: str | None = None
     default: str | None = None
+    #: Left out, the parameter binds nothing (``(optional)`` in the header): a ``doc``
+    #: parameter then answers across all documents.
+    optional: bool = False
 
     @property
     def required(self) -> bool:
-        return self.default is None
+        return self.default is None and not self.optional
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -224,7 +228,7 @@ def _parse_param(value: str, path: Path, lineno: int) -> Parameter:
             f"only an IRI parameter can name a class: {m['name']!r}", path=path, line=lineno
         )
     after_name = value.split(":", 1)[1]
-    description = re.sub(r"\s*\(default:[^()]*\)\s*$", "", after_name).strip()
+    description = re.sub(r"\s*\((?:default:[^()]*|optional)\)\s*$", "", after_name).strip()
     default = m["default"].strip() if m["default"] is not None else None
     return Parameter(
         name=m["name"],
@@ -232,6 +236,7 @@ def _parse_param(value: str, path: Path, lineno: int) -> Parameter:
         description=description,
         class_iri=class_iri,
         default=default or None,
+        optional=m["optional"] is not None,
     )
 
 

@@ -322,7 +322,7 @@ def run_stored(
         max_rows=max_rows,
         source=str(query.path),
     )
-    return drop_parameter_columns(result, query)
+    return drop_parameter_columns(result, query, {v.value for v in subs})
 
 
 def run_request(
@@ -363,15 +363,19 @@ def query_text_from(sparql: str | None, file: str | Path | None) -> tuple[str, s
     return sparql, "query"
 
 
-def drop_parameter_columns(result: QueryResult, query: StoredQuery) -> QueryResult:
-    """Remove the columns that only echo a bound parameter.
+def drop_parameter_columns(
+    result: QueryResult, query: StoredQuery, bound: set[str] | None = None
+) -> QueryResult:
+    """Remove the columns that only echo a bound parameter (all parameters unless ``bound``
+    names the ones that were bound).
 
     pyoxigraph substitutes a SELECT variable only if the query projects it, so stored queries
-    project their parameters; the caller already knows those values.
+    project their parameters; the caller already knows those values. An optional parameter
+    left out (``doc``) keeps its column: it then tells the rows of each document apart.
     """
     if result.form != "SELECT" or not query.params:
         return result
-    names = {p.name for p in query.params}
+    names = {p.name for p in query.params if bound is None or p.name in bound}
     keep = [i for i, v in enumerate(result.variables) if v not in names]
     result.variables = [result.variables[i] for i in keep]
     result.rows = [tuple(row[i] for i in keep) for row in result.rows]

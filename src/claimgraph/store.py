@@ -41,7 +41,14 @@ import pyoxigraph as ox
 from . import swap
 from .errors import InputError, RdfSyntaxError, StoreError
 from .resources import bundled_dir
-from .terms import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, document_graph
+from .terms import (
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    SHAPES_GRAPH,
+    SHARED_FOLDER,
+    SHARED_GRAPH,
+    document_graph,
+)
 
 __all__ = [
     "RDF_FORMATS",
@@ -232,7 +239,7 @@ def _bundled_files() -> Iterator[tuple[Path, str]]:
         yield path, SHAPES_GRAPH
     data = bundled_dir("data")
     for folder in sorted(p for p in data.iterdir() if p.is_dir()):
-        graph = document_graph(folder.name)
+        graph = SHARED_GRAPH if folder.name == SHARED_FOLDER else document_graph(folder.name)
         for path in _sorted_files(folder):
             yield path, graph
 

@@ -14,9 +14,14 @@ __all__ = [
     "GRAPH",
     "ONTOLOGY_GRAPH",
     "SHAPES_GRAPH",
+    "SHARED_GRAPH",
+    "SHARED_FOLDER",
     "PREFIXES",
     "SLUG_NAMESPACES",
+    "DOCUMENT_KINDS",
     "document_graph",
+    "document_item",
+    "split_document_item",
     "compact",
     "expand",
     "mint_slug",
@@ -29,6 +34,11 @@ GRAPH = "https://w3id.org/claimgraph/graph/"
 
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 SHAPES_GRAPH = GRAPH + "shapes"
+#: What every document shares (actors, events, cited works, outside knowledge) lives once, in
+#: this graph, loaded from the data folder named ``SHARED_FOLDER``; each document's own items
+#: live in the document's graph. (A triple in two graphs would be two rows in the union.)
+SHARED_GRAPH = GRAPH + "shared"
+SHARED_FOLDER = "shared"
 
 #: Prefixes used in output, in stored queries (as defaults) and for prefixed parameter values.
 #: Order matters for ``compact``: the longest namespace that matches wins.
@@ -38,10 +48,6 @@ PREFIXES: dict[str, str] = {
     "stance": VOCAB + "stance/",
     "cform": VOCAB + "citation-form/",
     "doc": ID + "doc/",
-    "section": ID + "section/",
-    "claim": ID + "claim/",
-    "anchor": ID + "anchor/",
-    "citation": ID + "citation/",
     "source": ID + "source/",
     "actor": ID + "actor/",
     "role": ID + "role/",
@@ -50,6 +56,7 @@ PREFIXES: dict[str, str] = {
     "fact": ID + "fact/",
     "cgg": GRAPH,
     "bibo": "http://purl.org/ontology/bibo/",
+    "biro": "http://purl.org/spar/biro/",
     "cito": "http://purl.org/spar/cito/",
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
@@ -65,15 +72,24 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
-#: Which namespace a bare slug belongs to, by the class a parameter expects.
+#: What is minted under a document (``…/id/doc/DOC/KIND/SLUG``): the class of each kind of item.
+#: Actors, events, works (``source:``), roles, containers and outside facts stay global. Such an
+#: IRI is written ``KIND:DOC/SLUG`` (``claim:broken-promises-narrative/no-binding-agreement``),
+#: claimgraph's short form, which ``expand`` reads back; it is not a SPARQL prefixed name.
+DOCUMENT_KINDS: dict[str, str] = {
+    "claim": CG + "Claim",
+    "section": CG + "Section",
+    "citation": CG + "InTextCitation",
+    "reference": CG + "ReferenceEntry",
+    "anchor": CG + "TextAnchor",
+}
+
+#: Which namespace a bare slug belongs to, by the class a parameter expects (global things).
 SLUG_NAMESPACES: dict[str, str] = {
-    CG + "Claim": PREFIXES["claim"],
     CG + "Source": PREFIXES["source"],
     CG + "Actor": PREFIXES["actor"],
     CG + "Event": PREFIXES["event"],
-    CG + "Section": PREFIXES["section"],
     CG + "Document": PREFIXES["doc"],
-    CG + "InTextCitation": PREFIXES["citation"],
 }
 
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
@@ -84,22 +100,50 @@ def document_graph(slug: str) -> str:
     return PREFIXES["doc"] + slug
 
 
+def document_item(doc: str, kind: str, slug: str) -> str:
+    """The IRI of an item minted under a document: ``…/id/doc/DOC/KIND/SLUG``."""
+    return f"{PREFIXES['doc']}{doc}/{kind}/{slug}"
+
+
+def split_document_item(iri: str) -> tuple[str, str, str] | None:
+    """``(doc, kind, slug)`` of an IRI minted under a document, else ``None``."""
+    if not iri.startswith(PREFIXES["doc"]):
+        return None
+    parts = iri[len(PREFIXES["doc"]) :].split("/")
+    if len(parts) != 3 or parts[1] not in DOCUMENT_KINDS or not all(map(_is_slug, parts)):
+        return None
+    return parts[0], parts[1], parts[2]
+
+
+def _is_slug(local: str) -> bool:
+    return bool(local) and all(c.isalnum() or c in "-_." for c in local) and local[-1] != "."
+
+
 def compact(iri: str) -> str:
-    """``claim:no-binding-agreement`` for a known namespace, else ``<iri>``."""
+    """``actor:russia`` for a known namespace, ``claim:DOC/SLUG`` for an item of a document,
+    else ``<iri>``."""
+    item = split_document_item(iri)
+    if item is not None:
+        return f"{item[1]}:{item[0]}/{item[2]}"
     for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns):
             local = iri[len(ns) :]
-            if local and all(c.isalnum() or c in "-_." for c in local) and local[-1] != ".":
+            if _is_slug(local):
                 return f"{prefix}:{local}"
     return f"<{iri}>"
 
 
 def expand(name: str) -> str:
-    """The IRI of ``<iri>``, ``prefix:local`` (a known prefix) or a full IRI, as given."""
+    """The IRI of ``<iri>``, ``prefix:local`` (a known prefix), ``KIND:DOC/SLUG`` (an item of a
+    document) or a full IRI, as given."""
     name = name.strip()
     if name.startswith("<") and name.endswith(">"):
         return name[1:-1]
     prefix, sep, local = name.partition(":")
+    if sep and prefix in DOCUMENT_KINDS:
+        doc, slash, slug = local.partition("/")
+        if slash and _is_slug(doc) and _is_slug(slug):
+            return document_item(doc, prefix, slug)
     if sep and prefix in PREFIXES and not local.startswith("//"):
         return PREFIXES[prefix] + local
     return name

@@ -245,6 +245,7 @@ def show_command(claim: str, text: str | None, format: str, store: str | None) -
         from ..binding import resolve_iri
         from ..card import claim_card, read_text
         from ..catalog import Parameter
+        from ..sparql import LocalExecutor
         from ..terms import CG
         from ..texts import find_text
 
@@ -256,7 +257,8 @@ def show_command(claim: str, text: str | None, format: str, store: str | None) -
             path = None
         elif path is None:
             param = Parameter("claim", "iri", "the claim", CG + "Claim")
-            found = find_text(graph, ox.NamedNode(resolve_iri(claim, param)))
+            iri = resolve_iri(claim, param, LocalExecutor(graph))
+            found = find_text(graph, ox.NamedNode(iri))
             path, note = found.path, found.hint
         if format == "json":
             import dataclasses

@@ -47,6 +47,11 @@ from ..sparql import QueryResult, materialise, run_request
 from ..terms import PREFIXES
 from .client import Credentials, check_endpoint, send, server_text, shown
 
+#: ``typing.TYPE_CHECKING`` without importing typing (see ``executor.py``).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..executor import Executor
+
 __all__ = [
     "MAX_ANSWER_DEPTH",
     "RemoteExecutor",
@@ -217,10 +222,15 @@ def prepare_stored_query(
     name: str,
     params: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
+    executor: Executor | None = None,
 ) -> tuple[str, StoredQuery]:
-    """The text to send for a stored query with its parameters bound, and the StoredQuery."""
+    """The text to send for a stored query with its parameters bound, and the StoredQuery.
+
+    ``executor`` (the server's, or any) finds the document of a bare claim or section slug and
+    checks that each value names an instance; without it such a value needs ``DOC/SLUG``.
+    """
     query = (catalog or load_catalog()).get_query(name)
-    subs = bind_parameters(query, params or {}, None)
+    subs = bind_parameters(query, params or {}, executor)
     text = inject_values(query.text, subs)
     return text, query
 
