@@ -29,13 +29,13 @@ def test_run_stored_query_as_a_library(bundled_store):
 
 
 def test_run_query_renders_bytes(bundled_store):
-    out = api.run_query(bundled_store, name="claims-per-type", fmt="json")
-    assert json.loads(out)["head"]["vars"] == ["doc", "type", "label", "claims"]
+    out = api.run_query(bundled_store, name="claims-per-kind", fmt="json")
+    assert json.loads(out)["head"]["vars"] == ["doc", "kind", "label", "claims", "reportedClaims"]
 
 
 def test_run_query_needs_exactly_one_source(bundled_store):
     with pytest.raises(ClaimgraphError):
-        api.run_query(bundled_store, name="claims-per-type", sparql="ASK {}")
+        api.run_query(bundled_store, name="claims-per-kind", sparql="ASK {}")
 
 
 def test_params_apply_to_stored_queries_only(bundled_store):

@@ -94,11 +94,11 @@ def test_query_json_is_sparql_results_json(runner):
 
 
 def test_query_csv_and_tsv(runner):
-    csv_out = run(runner, "query", "claims-per-type", "--format", "csv").stdout
-    assert csv_out.splitlines()[0] == "doc,type,label,claims"
-    tsv_out = run(runner, "query", "claims-per-type", "--format", "tsv").stdout
-    assert tsv_out.splitlines()[0] == "?doc\t?type\t?label\t?claims"
-    assert len(csv_out.splitlines()) == len(tsv_out.splitlines()) == 6
+    csv_out = run(runner, "query", "claims-per-kind", "--format", "csv").stdout
+    assert csv_out.splitlines()[0] == "doc,kind,label,claims,reportedClaims"
+    tsv_out = run(runner, "query", "claims-per-kind", "--format", "tsv").stdout
+    assert tsv_out.splitlines()[0] == "?doc\t?kind\t?label\t?claims\t?reportedClaims"
+    assert len(csv_out.splitlines()) == len(tsv_out.splitlines()) == 5
 
 
 def test_adhoc_sparql_ask_and_construct(runner):
@@ -168,7 +168,7 @@ def test_missing_query_file(runner, tmp_path):
 
 
 def test_wrong_format_for_result(runner):
-    message = one_error_line(run(runner, "query", "claims-per-type", "--format", "turtle"), 2)
+    message = one_error_line(run(runner, "query", "claims-per-kind", "--format", "turtle"), 2)
     assert message.startswith("--format turtle does not fit a SELECT result")
 
 

@@ -49,7 +49,7 @@ def test_queries_takes_the_same_short_format_flag_as_query(runner):
 @pytest.mark.parametrize(
     "args",
     [
-        ("query", "claims-per-type", "-f", "json"),
+        ("query", "claims-per-kind", "-f", "json"),
         ("query", "--sparql", "ASK {}", "-f", "json"),
         ("query", "--sparql", "ASK {}", "-f", "xml"),
         ("query", "--sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2", "-f", "jsonld"),

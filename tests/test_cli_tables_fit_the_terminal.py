@@ -66,7 +66,7 @@ def test_a_stored_query_on_a_narrow_terminal_keeps_its_iris_whole(runner):
     assert result.stdout.splitlines()[2] == (
         "doc:broken-promises-narrative  "
         "claim:broken-promises-narrative/us-betrayed-detente-expectations"
-        "       By allo…  ctype:reported  actor:lara-westra  stance:disputes"
+        "       By allo…  interpr…         actor:lara-westra  stance:disputes"
     )
 
 

@@ -19,8 +19,8 @@ ESSAY_SHA256 = "5ad10db28916c229adb358350b2304350314ae2dec17dedcda80b0007d296c52
 
 ANCHORS = """
 SELECT ?owner ?kind ?anchor ?start ?end ?sha WHERE {
-  ?owner cg:anchor ?anchor ; a ?kind .
-  FILTER (?kind IN (cg:Claim, cg:InTextCitation, cg:Section, cg:ReferenceEntry))
+  ?owner cg:anchor|cg:datedBy ?anchor ; a ?kind .
+  FILTER (?kind IN (cg:Claim, cg:InTextCitation, cg:Section, cg:ReferenceEntry, cg:Event))
   ?anchor oa:hasSource ?doc ; cg:sha256 ?sha ; oa:hasSelector ?pos .
   ?pos oa:start ?start ; oa:end ?end .
 } ORDER BY ?start

@@ -202,21 +202,24 @@ SECOND_EXPECTED: dict[str, tuple[dict[str, str], tuple[str, ...], object]] = {
         ("section", "claims"),
         [(f"section:{SECOND}/opening", "6"), (f"section:{SECOND}/outlook", "1")],
     ),
-    "claims-per-type": (
+    "claims-per-kind": (
         {},
-        ("type", "claims"),
+        ("kind", "claims", "reportedClaims"),
         {
-            ("ctype:interpretive", "3"),
-            ("ctype:reported", "2"),
-            ("ctype:factual", "1"),
-            ("ctype:predictive", "1"),
-            ("ctype:normative", "0"),
+            ("ctype:interpretive", "4", "1"),
+            ("ctype:factual", "2", "1"),
+            ("ctype:predictive", "1", "0"),
+            ("ctype:normative", "1", "0"),
         },
     ),
     "claims-without-source": (
         {},
         ("claim",),
-        [(c("memory-shapes-bargains"),), (c("mistrust-will-persist"),)],
+        [
+            (c("memory-shapes-bargains"),),
+            (c("west-deceived-moscow"),),
+            (c("mistrust-will-persist"),),
+        ],
     ),
     "contested-claims": (
         {},

@@ -110,7 +110,7 @@ def test_errors_come_back_in_the_one_shape_with_line_and_column():
         assert "SERVICE" in e["message"]
         e = error(await pool.run(("stored", "no-such-query", {}, "json", "turtle")))
         assert (e["status"], e["code"]) == (404, "unknown-query")
-        e = error(await pool.run(("stored", "claims-per-type", {"nope": "1"}, "json", None)))
+        e = error(await pool.run(("stored", "claims-per-kind", {"nope": "1"}, "json", None)))
         assert (e["status"], e["code"]) == (400, "bad-parameter")
         e = error(await pool.run(query("SELECT * { ?s ?p ?o } LIMIT 1", rfmt=None)))
         assert (e["status"], e["code"]) == (406, "not-acceptable")

@@ -228,7 +228,7 @@ def test_a_server_that_is_down(runner: CliRunner) -> None:
     from .conftest import free_port
 
     url = f"http://127.0.0.1:{free_port()}/query"
-    result = runner.invoke(app, ["query", "claims-per-type", "--endpoint", url])
+    result = runner.invoke(app, ["query", "claims-per-kind", "--endpoint", url])
     assert _error_line(result) == (
         f"claimgraph: error: {url}: connection refused (is the server running?)"
     )
@@ -269,7 +269,7 @@ def test_a_silent_server_times_out_quickly(runner: CliRunner, fake_server) -> No
 
     server: FakeServer = fake_server(None)
     started = time.monotonic()
-    result = runner.invoke(app, ["query", "claims-per-type", "--endpoint", server.url,
+    result = runner.invoke(app, ["query", "claims-per-kind", "--endpoint", server.url,
                                  "--timeout", "0.5"])
     assert time.monotonic() - started < 5
     assert _error_line(result) == (

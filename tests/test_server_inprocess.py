@@ -435,13 +435,15 @@ def test_the_catalog_is_listed_as_json(client):
 
 
 def test_a_stored_query_runs_by_name(client):
-    r = client.get("/api/queries/claims-per-type")
+    r = client.get("/api/queries/claims-per-kind")
     rows = bindings(r)
-    assert json.loads(r.content)["head"]["vars"] == ["type", "label", "claims"]
-    assert rows and all(row["type"]["type"] == "uri" for row in rows)
-    r = client.get("/api/queries/claims-per-type", headers={"Accept": "text/csv"})
-    assert r.text.splitlines()[0] == "type,label,claims"
-    r = client.get("/api/queries/claims-per-type", params={"format": "tsv"})
+    assert json.loads(r.content)["head"]["vars"] == [
+        "doc", "kind", "label", "claims", "reportedClaims"
+    ]
+    assert rows and all(row["kind"]["type"] == "uri" for row in rows)
+    r = client.get("/api/queries/claims-per-kind", headers={"Accept": "text/csv"})
+    assert r.text.splitlines()[0] == "doc,kind,label,claims,reportedClaims"
+    r = client.get("/api/queries/claims-per-kind", params={"format": "tsv"})
     assert r.headers["content-type"].startswith("text/tab-separated-values")
 
 

@@ -149,7 +149,7 @@ def test_head_answers_headers_without_running_the_query(port: int):
         assert r.content == b""
         health = client.get(base + "/health").json()
         assert health["running"] == 0 and health["idle"] == health["workers"] == 2
-        r = client.head(base + "/api/queries/claims-per-type", headers={"Accept": "text/csv"})
+        r = client.head(base + "/api/queries/claims-per-kind", headers={"Accept": "text/csv"})
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         assert client.head(base + "/api/queries/no-such-query").status_code == 404
 

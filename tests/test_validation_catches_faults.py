@@ -101,14 +101,90 @@ def test_claim_without_anchor(bundled_store, mini):
     assert "no text anchor" in only(report)[2]
 
 
-def test_reported_claim_without_reporter(bundled_store, mini):
-    report = check(bundled_store, without(mini, EX + "claim-cures-colds", CG + "reportedBy"))
-    assert only(report)[2] == "The reported claim does not say who reports it (cg:reportedBy)."
-
-
 def test_reported_claim_without_stance(bundled_store, mini):
     report = check(bundled_store, without(mini, EX + "claim-cures-colds", CG + "stance"))
     assert "endorses, disputes or relays" in only(report)[2]
+
+
+# The consistency rules of voice, stance and dates (v2): each broken fixture yields exactly its
+# violation.
+
+
+def test_a_claim_voiced_by_someone_else_needs_a_reporter(bundled_store, mini):
+    quads = without(mini, EX + "claim-cures-colds", CG + "reportedBy")
+    quads = without(quads, EX + "claim-cures-colds", CG + "stance")
+    focus, severity, message = only(check(bundled_store, quads))
+    assert (focus, severity) == (f"<{EX}claim-cures-colds>", "Violation")
+    assert message == (
+        "The claim is voiced by someone other than the document's author but does not say who "
+        "reports it (cg:reportedBy)."
+    )
+
+
+def test_the_authors_own_claim_needs_no_reporter(bundled_store, mini):
+    # the same claim in the author's voice, without reporter or stance, is fine
+    quads = without(mini, EX + "claim-cures-colds", CG + "reportedBy")
+    quads = without(quads, EX + "claim-cures-colds", CG + "stance")
+    quads = replaced(quads, EX + "claim-cures-colds", PROV + "wasAttributedTo", _n(EX + "ada"))
+    assert check(bundled_store, quads).results == []
+
+
+def test_a_stance_belongs_only_to_reported_claims(bundled_store, mini):
+    stance = _n("https://w3id.org/claimgraph/vocab/stance/endorses")
+    quads = mini + [ox.Quad(_n(EX + "claim-first-brewed"), _n(CG + "stance"), stance)]
+    focus, severity, message = only(check(bundled_store, quads))
+    assert (focus, severity) == (f"<{EX}claim-first-brewed>", "Violation")
+    assert message.startswith("The claim has a stance but is not reported (no cg:reportedBy)")
+
+
+def test_an_endorsed_claim_is_not_challenged_by_the_author(bundled_store, mini):
+    endorses = _n("https://w3id.org/claimgraph/vocab/stance/endorses")
+    quads = replaced(mini, EX + "claim-cures-colds", CG + "stance", endorses)
+    assert check(bundled_store, quads).results == []  # endorsing alone is fine
+    challenges = _n("http://purl.org/mp/challenges")
+    quads.append(ox.Quad(_n(EX + "claim-first-brewed"), challenges, _n(EX + "claim-cures-colds")))
+    focus, severity, message = only(check(bundled_store, quads))
+    assert (focus, severity) == (f"<{EX}claim-cures-colds>", "Violation")
+    assert message == (
+        "The document endorses this claim yet challenges it with a claim in the author's own voice."
+    )
+
+
+def _event(date: ox.Literal, *extra: tuple[str, object]) -> list[ox.Quad]:
+    event = _n(EX + "event")
+    quads = [
+        ox.Quad(event, _n(RDF_TYPE), _n(CG + "Event")),
+        ox.Quad(event, _n("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Tea party")),
+        ox.Quad(event, _n(DCT + "date"), date),
+    ]
+    return quads + [ox.Quad(event, _n(p), o) for p, o in extra]  # type: ignore[arg-type]
+
+
+def test_an_event_date_no_document_gives_needs_outside_knowledge_provenance(bundled_store, mini):
+    day = ox.Literal("0760-05-01", datatype=_n(XSD + "date"))
+    focus, severity, message = only(check(bundled_store, mini + _event(day)))
+    assert (focus, severity) == (f"<{EX}event>", "Violation")
+    assert message.startswith("The event's date is given by no document (cg:datedBy)")
+    # dated by the text: fine
+    anchored = _event(day, (CG + "datedBy", _n(EX + "anchor-first-brewed")))
+    assert check(bundled_store, mini + anchored).results == []
+    # or stated as outside knowledge with its provenance: fine
+    fact = _n(EX + "fact")
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    outside = [
+        ox.Quad(fact, _n(RDF_TYPE), _n(CG + "OutsideKnowledge")),
+        ox.Quad(fact, _n(rdf + "subject"), _n(EX + "event")),
+        ox.Quad(fact, _n(rdf + "predicate"), _n(DCT + "date")),
+        ox.Quad(fact, _n(rdf + "object"), day),
+        ox.Quad(fact, _n(DCT + "source"), ox.Literal("a chronicle")),
+        ox.Quad(fact, _n(PROV + "wasAttributedTo"), _n(EX + "ada")),
+    ]
+    assert check(bundled_store, mini + _event(day) + outside).results == []
+    # outside knowledge without its source does not count
+    sourceless = [q for q in outside if q.predicate != _n(DCT + "source")]
+    report = check(bundled_store, mini + _event(day) + sourceless)
+    messages = sorted(r.message for r in report.results)
+    assert len(messages) == 2 and messages[0].startswith("Outside knowledge must name where")
 
 
 def test_reported_claim_attributed_to_its_reporter(bundled_store, mini):
@@ -173,12 +249,8 @@ def test_citation_neither_resolved_nor_flagged(bundled_store, mini):
 
 
 def test_event_date_must_be_typed(bundled_store, mini):
-    event = _n(EX + "event")
-    quads = mini + [
-        ox.Quad(event, _n(RDF_TYPE), _n(CG + "Event")),
-        ox.Quad(event, _n("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Tea party")),
-        ox.Quad(event, _n(DCT + "date"), ox.Literal("in 760")),
-    ]
+    dated = (CG + "datedBy", _n(EX + "anchor-first-brewed"))
+    quads = mini + _event(ox.Literal("in 760"), dated)
     focus, severity, message = only(check(bundled_store, quads))
     assert focus == f"<{EX}event>" and "xsd:gYear, xsd:gYearMonth or xsd:date" in message
 

@@ -36,11 +36,13 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 _MAIN = (
     _PREFIXES
     + """
-SELECT ?claim ?label ?type ?section ?sectionLabel ?document ?title ?start ?end ?sha
-       ?unsourced ?stance
+SELECT ?claim ?label ?section ?sectionLabel ?document ?title ?start ?end ?sha
+       ?unsourced ?stance ?verb ?verbClass ?relayVerb
 WHERE {
   ?claim rdfs:label ?label .
-  OPTIONAL { ?claim cg:claimType/skos:prefLabel ?type }
+  OPTIONAL { ?claim cg:reportingVerb ?v . ?v skos:prefLabel ?verb .
+             OPTIONAL { ?v skos:broader/skos:prefLabel ?verbClass } }
+  OPTIONAL { ?claim cg:relayVerb/skos:prefLabel ?relayVerb }
   OPTIONAL { ?claim cg:inSection ?section . ?section rdfs:label ?sectionLabel }
   OPTIONAL { ?claim cg:statedIn ?document . OPTIONAL { ?document dcterms:title ?title } }
   OPTIONAL { ?claim cg:anchor ?anchor .
@@ -51,14 +53,26 @@ WHERE {
 }
 """
 )
+_KINDS = (
+    _PREFIXES
+    + """
+SELECT ?claim ?role ?label WHERE {
+  VALUES (?p ?role) { (cg:kind "kind") (cg:modality "modality") }
+  ?claim ?p ?concept .
+  ?concept skos:prefLabel ?label .
+} ORDER BY ?role ?label
+"""
+)
 _AGENTS = (
     _PREFIXES
     + """
 SELECT ?claim ?role ?agent ?name WHERE {
   VALUES (?p ?role) { (prov:wasAttributedTo "asserted by") (cg:reportedBy "reported by")
-                      (dcterms:subject "about") }
+                      (cg:relayedBy "relayed by") (cg:relayedIn "relayed in")
+                      (dcterms:subject "about") (dcterms:temporal "about time")
+                      (prov:wasGeneratedBy "uttered at") }
   ?claim ?p ?agent .
-  OPTIONAL { ?agent rdfs:label ?name }
+  OPTIONAL { ?agent rdfs:label|dcterms:title ?name }
 } ORDER BY ?role ?agent
 """
 )
@@ -66,9 +80,14 @@ _SOURCES = (
     _PREFIXES
     + """
 SELECT ?claim ?role ?source ?year ?title WHERE {
-  VALUES (?p ?role) { (cito:obtainsSupportFrom "supports") (cito:citesAsEvidence "is evidence for")
-                      (cito:isDisputedBy "disputes") }
-  ?claim ?p ?source .
+  {
+    VALUES (?p ?role) { (cito:obtainsSupportFrom "supports")
+                        (cito:citesAsEvidence "is evidence for") }
+    ?claim ?p ?source .
+  } UNION {
+    ?other mp:challenges ?claim ; cito:obtainsSupportFrom|cito:citesAsEvidence ?source .
+    BIND ("disputes" AS ?role)
+  }
   OPTIONAL { ?source dcterms:issued ?year }
   OPTIONAL { ?source dcterms:title ?title }
 } ORDER BY ?role ?year ?source
@@ -108,7 +127,8 @@ SELECT ?claim ?role ?other ?label WHERE {
 class ClaimCard:
     iri: str
     label: str
-    type: str | None = None
+    kinds: list[str] = field(default_factory=list)
+    modality: list[str] = field(default_factory=list)
     section: str | None = None
     document: str | None = None
     start: int | None = None
@@ -116,6 +136,8 @@ class ClaimCard:
     sha256: str | None = None
     unsourced: bool = False
     stance: str | None = None
+    verb: str | None = None
+    relay_verb: str | None = None
     agents: list[tuple[str, str]] = field(default_factory=list)  # (role, "Name (iri)")
     sources: list[tuple[str, str]] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
@@ -153,7 +175,11 @@ def claim_card(store: Executor | ox.Store, claim: str, text: str | None = None) 
     assert isinstance(node, ox.NamedNode)
     main = _rows(executor, _MAIN, node)[0]
     card = ClaimCard(iri=compact(node.value), label=_v(main["label"]) or "")
-    card.type = _v(main["type"])
+    for row in _rows(executor, _KINDS, node):
+        (card.kinds if _v(row["role"]) == "kind" else card.modality).append(_v(row["label"]) or "")
+    if main["verb"] is not None:
+        card.verb = f"{_v(main['verb'])} ({_v(main['verbClass']) or 'unclassed'})"
+    card.relay_verb = _v(main["relayVerb"])
     if main["section"] is not None:
         card.section = _named(main["section"], main["sectionLabel"])
     if main["document"] is not None:
@@ -202,13 +228,30 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"cannot read text: {e}", path=path) from None
 
 
+def reporting_chain(card: ClaimCard, by_role: dict[str, list[str]]) -> str:
+    """Who reports the claim, through whom, from whom: ``Westra → Schneider → Albright``."""
+
+    def names(role: str) -> str:
+        return " & ".join(who.rsplit(" (", 1)[0] for who in by_role.get(role, []))
+
+    links = [names("reported by")]
+    if by_role.get("relayed by"):
+        how = [card.relay_verb] if card.relay_verb else []
+        how += [f"in {who.rsplit(' (', 1)[1].rstrip(')')}" for who in by_role.get("relayed in", [])]
+        links.append(names("relayed by") + (f" ({', '.join(how)})" if how else ""))
+    links.append(names("asserted by"))
+    return " → ".join(links)
+
+
 def render_card(card: ClaimCard) -> str:
     lines = [card.iri, f"  {card.label}", ""]
 
     def field_(name: str, value: str | None) -> None:
         lines.append(f"  {name + ':':<13}{value if value else '-'}")
 
-    field_("type", card.type)
+    field_("kinds", ", ".join(card.kinds))
+    if card.modality:
+        field_("modality", ", ".join(card.modality))
     field_("section", card.section)
     field_("document", card.document)
     by_role: dict[str, list[str]] = {}
@@ -216,7 +259,14 @@ def render_card(card: ClaimCard) -> str:
         by_role.setdefault(role, []).append(who)
     field_("asserted by", "; ".join(by_role.get("asserted by", [])))
     field_("reported by", "; ".join(by_role.get("reported by", [])))
+    if by_role.get("reported by"):
+        field_("chain", reporting_chain(card, by_role))
+    if card.verb:
+        field_("verb", card.verb)
     field_("stance", card.stance)
+    for role in ("uttered at", "about time"):
+        if by_role.get(role):
+            field_(role, "; ".join(by_role[role]))
     if card.start is not None:
         field_("span", f"characters {card.start}-{card.end}, sha256 {card.sha256}")
     else:

@@ -26,31 +26,37 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX oa:      <http://www.w3.org/ns/oa#>
 PREFIX prov:    <http://www.w3.org/ns/prov#>
 PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?claim ?label ?type (MIN(?by) AS ?assertedBy) (COUNT(DISTINCT ?by) AS ?asserters) ?doc
+SELECT ?claim ?label (GROUP_CONCAT(DISTINCT STRAFTER(STR(?kind), "claim-type/"); separator=" ")
+       AS ?kinds) (MIN(?by) AS ?assertedBy) (COUNT(DISTINCT ?by) AS ?asserters) ?reportedBy ?doc
 WHERE {
-  VALUES (?wantDoc ?wantKind ?search ?wantVoice) { %s }
+  VALUES (?wantDoc ?wantKind ?search ?wantVoice ?reported) { %s }
   ?claim a cg:Claim ;
          rdfs:label ?label ;
-         cg:claimType ?type ;
+         cg:kind ?kind ;
          prov:wasAttributedTo ?by ;
          cg:anchor/oa:hasSelector/oa:start ?start .
   OPTIONAL { ?claim cg:statedIn ?doc }
+  OPTIONAL { ?claim cg:reportedBy ?reportedBy }
   FILTER (!BOUND(?wantDoc) || ?doc = ?wantDoc)
-  FILTER (!BOUND(?wantKind) || ?type = ?wantKind)
+  FILTER (!BOUND(?wantKind) || EXISTS { ?claim cg:kind ?wantKind })
   FILTER (!BOUND(?search) || CONTAINS(LCASE(STR(?label)), LCASE(STR(?search))))
   FILTER (!BOUND(?wantVoice) || EXISTS { ?claim prov:wasAttributedTo ?wantVoice })
+  FILTER (!BOUND(?reported) || ?reported = BOUND(?reportedBy))
 }
-GROUP BY ?claim ?label ?type ?doc ?start
-ORDER BY ?doc ?start ?claim ?type ?label
+GROUP BY ?claim ?label ?reportedBy ?doc ?start
+ORDER BY ?doc ?start ?claim ?label
 """
 
 _DOC = Parameter("doc", "iri", "the document", CG + "Document")
 _VOICE = Parameter("voice", "iri", "the voice asserting the claim", CG + "Actor")
-_KIND = Parameter("kind", "iri", "the claim type (ctype:factual, ctype:reported, ...)")
+_KIND = Parameter("kind", "iri", "the claim kind (ctype:factual, ctype:predictive, ...)")
+#: ``--voice author`` and ``--voice reported``: whether a claim is reported follows from its
+#: attribution (a reporter, cg:reportedBy, for any voice but the author's), not from its kind.
+VOICES = ("author", "reported")
 
 
 def _kind_iri(value: str) -> str:
-    """A bare claim type (``reported``) means ``ctype:reported``."""
+    """A bare claim kind (``predictive``) means ``ctype:predictive``."""
     return value if ":" in value else f"ctype:{value}" if "ctype" in PREFIXES else value
 
 
@@ -62,12 +68,17 @@ def list_claims(
     kind: str | None = None,
     voice: str | None = None,
 ) -> QueryResult:
-    """The claims, optionally of one document, kind or voice, or whose label contains text."""
+    """The claims, optionally of one document, kind or voice, or whose label contains text.
+
+    ``voice`` is ``author`` (the author's own claims), ``reported`` (reported speech) or an
+    actor (the claims it asserts).
+    """
+    reported = None if voice not in VOICES else voice == "reported"
     wanted: Mapping[str, tuple[str | None, Parameter]] = {
         "wantDoc": (doc, _DOC),
         "wantKind": (_kind_iri(kind) if kind else None, _KIND),
         "search": (None, _KIND),
-        "wantVoice": (voice, _VOICE),
+        "wantVoice": (None if voice in VOICES else voice, _VOICE),
     }
     cells: list[str] = []
     for var, (value, param) in wanted.items():
@@ -77,5 +88,6 @@ def list_claims(
         elif value is not None:
             term = to_term(value, param)
         cells.append("UNDEF" if term is None else str(term))
+    cells.append("UNDEF" if reported is None else str(ox.Literal(reported)))
     text = CLAIMS_QUERY % f"({' '.join(cells)})"
     return execute(store, text, source="claims")

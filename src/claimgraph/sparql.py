@@ -366,8 +366,8 @@ def query_text_from(sparql: str | None, file: str | Path | None) -> tuple[str, s
 def drop_parameter_columns(
     result: QueryResult, query: StoredQuery, bound: set[str] | None = None
 ) -> QueryResult:
-    """Remove the columns that only echo a bound parameter (all parameters unless ``bound``
-    names the ones that were bound).
+    """Remove the columns that only echo a bound parameter: those named in ``bound`` or,
+    without it, every required one (an optional one may have been left out).
 
     pyoxigraph substitutes a SELECT variable only if the query projects it, so stored queries
     project their parameters; the caller already knows those values. An optional parameter
@@ -375,7 +375,7 @@ def drop_parameter_columns(
     """
     if result.form != "SELECT" or not query.params:
         return result
-    names = {p.name for p in query.params if bound is None or p.name in bound}
+    names = {p.name for p in query.params if (p.name in bound if bound else not p.optional)}
     keep = [i for i, v in enumerate(result.variables) if v not in names]
     result.variables = [result.variables[i] for i in keep]
     result.rows = [tuple(row[i] for i in keep) for row in result.rows]

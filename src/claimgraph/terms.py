@@ -46,6 +46,8 @@ PREFIXES: dict[str, str] = {
     "cg": CG,
     "ctype": VOCAB + "claim-type/",
     "stance": VOCAB + "stance/",
+    "rverb": VOCAB + "reporting-verb/",
+    "mod": VOCAB + "modality/",
     "cform": VOCAB + "citation-form/",
     "doc": ID + "doc/",
     "source": ID + "source/",

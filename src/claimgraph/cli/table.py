@@ -49,17 +49,18 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "claims",
         "List the claims, or search them: by document, text, kind or voice.",
-        "claimgraph claims --search enlargement --kind reported",
+        "claimgraph claims --search enlargement --kind interpretive --voice reported",
         "claims_command",
         (
             Opt(("--doc",), "Only the claims of this document (IRI, prefixed name or slug).",
                 metavar="DOC"),
             Opt(("--search",), "Only claims whose label contains this text (any case).",
                 metavar="TEXT"),
-            Opt(("--kind",), "Only claims of this type: factual, reported, ... or ctype:NAME.",
-                metavar="KIND"),
-            Opt(("--voice",), "Only claims this actor asserts (IRI, prefixed name or slug).",
-                metavar="ACTOR"),
+            Opt(("--kind",), "Only claims of this kind (one of their kinds): factual, "
+                "interpretive, normative, predictive or ctype:NAME.", metavar="KIND"),
+            Opt(("--voice",), "Only the author's own claims (author), reported speech "
+                "(reported), or the claims this actor asserts (IRI, prefixed name or slug).",
+                metavar="VOICE"),
             Opt(
                 ("--format", "-f"),
                 "table, json, xml, csv or tsv.",
