@@ -113,9 +113,10 @@ def test_adhoc_sparql_ask_and_construct(runner):
     )
     assert construct.stdout == (
         "@prefix cg: <https://w3id.org/claimgraph/ontology#> .\n"
+        "@prefix claim: <https://w3id.org/claimgraph/id/doc/broken-promises-narrative/claim/> .\n"
         "@prefix doc: <https://w3id.org/claimgraph/id/doc/> .\n"
         "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-        "doc:broken-promises-narrative\\/claim\\/no-binding-agreement a cg:Claim .\n"
+        "claim:no-binding-agreement a cg:Claim .\n"
     )
 
 
