@@ -39,6 +39,7 @@ from .cache import ResponseCache
 from .config import ServerConfig
 from .fastpath import FastPath
 from .hostguard import HostGuardMiddleware
+from .lane import Lane
 from .pages import HTML_HEADERS, html_page, serialize_service_description, service_description
 from .pool import WorkerPool
 from .protocol import (
@@ -67,6 +68,7 @@ from .responses import (
     on_unexpected,
     read_body,
     reply_response,
+    wire_answer,
 )
 from .wire import GRAPH_MEDIA, Reply, error_body
 
@@ -98,6 +100,9 @@ class Endpoint:
         self.catalog = catalog
         self.pool = pool
         self.cache = ResponseCache(config.cache_entries, config.cache_bytes)
+        # With --cors the fast path is off (the CORS middleware must see every response), so
+        # nothing is filed for the lane either.
+        self.lane = None if config.cors else Lane(self.cache, config.host_policy())
         self.page = html_page(catalog, config)
         self.catalog_json = json.dumps(
             [q.as_dict() for q in catalog.values()], ensure_ascii=False
@@ -116,7 +121,14 @@ class Endpoint:
         )
 
     async def health(self, request: Request) -> Response:
-        body = json.dumps(self.pool.health()).encode("utf-8")
+        health = self.pool.health()
+        health["cache"] = {
+            "entries": len(self.cache),
+            "hits": self.cache.hits,
+            "misses": self.cache.misses,
+            "answered_at_socket": self.lane.answered if self.lane is not None else 0,
+        }
+        body = json.dumps(health).encode("utf-8")
         return NoSniffResponse(
             body, media_type="application/json", headers={"Cache-Control": "no-store"}
         )
@@ -139,16 +151,23 @@ class Endpoint:
             return head_response(job.request[3], job.request[4])
         return reply_response(await self.answer(job))
 
-    async def answer(self, job: Job) -> Reply:
-        """The worker's reply to ``job``, or the cached one for the same question."""
+    async def answer(self, job: Job, wire: Hashable | None = None) -> Reply:
+        """The worker's reply to ``job``, or the cached one for the same question.
+
+        ``wire`` is the raw request's key (:func:`.lane.wire_key`): a kept reply is filed
+        under it too, in the form :mod:`.lane` sends.
+        """
         if not self.cache.enabled:
             return await self.pool.run(job.request)
+        generation = self.cache.generation
         hit = self.cache.get(job.key)
         if hit is not None:
+            if wire is not None:
+                self.cache.put_wire(wire, wire_answer(hit), generation)
             return hit
-        generation = self.cache.generation
         reply = await self.pool.run(job.request)
-        self.cache.put(job.key, reply, generation, job.text)
+        if self.cache.put(job.key, reply, generation, job.text) and wire is not None:
+            self.cache.put_wire(wire, wire_answer(reply), generation)
         return reply
 
     def stored_job(
@@ -395,6 +414,7 @@ def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starl
     )
     app.state.pool = pool
     app.state.config = config
+    app.state.endpoint = endpoint
     return app
 
 

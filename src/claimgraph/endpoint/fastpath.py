@@ -9,7 +9,8 @@ Starlette handlers use (``Endpoint.query_job`` / ``stored_job``) and sends the v
 method, a refusal, any error in the request, a service-description GET, ``--cors`` (whose
 headers the CORS middleware adds) — goes to the Starlette app, which answers and words it as
 before. Time limits, memory caps, row caps and the network block live in the workers and hold
-for both paths alike.
+for both paths alike. A reply the cache keeps is also filed in its wire form under the raw
+request, for :mod:`.lane` to answer the next identical GET at the socket.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from .lane import wire_key
 from .protocol import multi_dict
 from .responses import reply_response
 from .wire import error_reply
@@ -42,8 +44,14 @@ class FastPath:
         if scope["type"] == "http" and scope["method"] == "GET":
             job = self._job(scope)
             if job is not None:
+                accept = None
+                for key, value in scope["headers"]:
+                    if key == b"accept":
+                        accept = value
+                        break
+                wire = wire_key(scope["raw_path"], scope["query_string"], accept)
                 try:
-                    reply = await self.endpoint.answer(job)
+                    reply = await self.endpoint.answer(job, wire)
                 except Exception:  # what the app's catch-all sends, in the one error shape
                     reply = error_reply(500, "internal-error", "internal server error")
                 await reply_response(reply)(scope, receive, send)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import ClaimgraphError
+from .cache import WireAnswer
 from .protocol import TRUNCATED_HEADER, HTTPError
 from .wire import GRAPH_MEDIA, RESULT_MEDIA, Reply, error_body, error_for
 
@@ -30,6 +32,7 @@ __all__ = [
     "on_unexpected",
     "read_body",
     "reply_response",
+    "wire_answer",
 ]
 
 
@@ -60,6 +63,14 @@ def reply_response(reply: Reply) -> Response:
     return NoSniffResponse(
         reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers
     )
+
+
+def wire_answer(reply: Reply) -> WireAnswer:
+    """``reply`` as uvicorn writes :func:`reply_response` for a keep-alive GET, less ``date``."""
+    response = reply_response(reply)
+    status = f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}\r\n".encode("ascii")
+    lines = b"".join(name + b": " + value + b"\r\n" for name, value in response.raw_headers)
+    return WireAnswer((status, lines + b"\r\n", bytes(response.body)))
 
 
 _HTTP_CODES = {

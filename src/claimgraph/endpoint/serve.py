@@ -8,11 +8,14 @@ from __future__ import annotations
 import asyncio
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .app import create_app
 from .config import ServerConfig
+
+if TYPE_CHECKING:
+    from .lane import Lane
 from .wire import error_body
 
 __all__ = ["MAX_URL", "run"]
@@ -43,13 +46,15 @@ def _listen(host: str, port: int) -> socket.socket:
 MAX_URL = 65535
 
 
-def _http_protocol(head_timeout: float) -> type[asyncio.Protocol]:
+def _http_protocol(head_timeout: float, lane: Lane | None = None) -> type[asyncio.Protocol]:
     """uvicorn's httptools protocol with our limits, and its errors in our JSON shape.
 
     uvicorn answers a request it cannot parse with a plain-text 400, never cuts off a client
     that sends its request head slowly (or opens a connection and sends nothing), and lets the
     URL grow until httptools fails on it; here the head must be complete within
-    ``head_timeout`` seconds (408), and a URL over :data:`MAX_URL` bytes is a 414.
+    ``head_timeout`` seconds (408), and a URL over :data:`MAX_URL` bytes is a 414. With a
+    ``lane``, a connection with nothing in flight first offers each arriving request to it
+    (see ``lane.py``), and feeds uvicorn's parser only what the lane does not answer.
     """
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -57,6 +62,7 @@ def _http_protocol(head_timeout: float) -> type[asyncio.Protocol]:
         _head_timer: asyncio.TimerHandle | None = None
         _url_too_long = False
         _got_bytes = False
+        _between_messages = True  # the parser holds no part of a request
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -68,7 +74,29 @@ def _http_protocol(head_timeout: float) -> type[asyncio.Protocol]:
 
         def data_received(self, data: bytes) -> None:
             self._got_bytes = True
+            if (
+                lane is not None
+                and self._between_messages
+                and not self.pipeline
+                and (self.cycle is None or self.cycle.response_complete)
+                and not self.flow.write_paused
+            ):
+                answer = lane.answer(data, self.server_state.default_headers)
+                if answer is not None:
+                    self._unset_keepalive_if_required()
+                    self._disarm_head_timer()
+                    self.transport.write(answer)
+                    self.on_response_complete()  # keep-alive and head timers, as uvicorn's
+                    return
             super().data_received(data)
+
+        def on_message_begin(self) -> None:
+            self._between_messages = False
+            super().on_message_begin()
+
+        def on_message_complete(self) -> None:
+            super().on_message_complete()
+            self._between_messages = True
 
         def on_url(self, url: bytes) -> None:
             super().on_url(url)
@@ -165,7 +193,7 @@ def run(config: ServerConfig, *, echo: Any = None) -> None:
             server_header=False,
             proxy_headers=False,
             timeout_graceful_shutdown=5,
-            http=_http_protocol(config.read_timeout),
+            http=_http_protocol(config.read_timeout, app.state.endpoint.lane),
             timeout_keep_alive=5,  # an idle keep-alive connection is closed after 5 s
         )
     )
