@@ -17,8 +17,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from claimgraph.endpoint.cache import ResponseCache
-from claimgraph.endpoint.lane import parse_simple_get, wire_key
+from claimgraph.endpoint.cache import ResponseCache, wire_key
+from claimgraph.endpoint.lane import parse_simple_get
 from claimgraph.endpoint.responses import reply_response, wire_answer
 from claimgraph.endpoint.wire import Reply
 
@@ -85,17 +85,26 @@ def test_accept_is_the_first_one_trimmed_as_uvicorn_trims_it():
     assert request is not None and request.accept == b"text/csv"
 
 
-def test_the_wire_form_is_the_response_the_app_sends():
-    for reply in (
+@pytest.mark.parametrize(
+    "reply",
+    [
         Reply(200, "application/sparql-results+json", b'{"boolean": true}'),
-        Reply(200, "text/csv; charset=utf-8", b"a\r\n1\r\n", truncated=True),
+        Reply(200, "text/csv", b"a\r\n1\r\n", truncated=True),
+        Reply(200, "text/csv; charset=utf-8", b"a\r\n"),
         Reply(200, "text/turtle", b"<a> <b> <c> .\n"),
-    ):
-        status, lines, body = wire_answer(reply)
-        response = reply_response(reply)
-        assert status == b"HTTP/1.1 200 OK\r\n"
-        assert lines == b"".join(n + b": " + v + b"\r\n" for n, v in response.raw_headers) + b"\r\n"
-        assert body == reply.body
+        Reply(200, "application/n-triples", b""),
+        Reply(400, "application/json", b'{"error": {}}'),
+        Reply(503, "application/json", b'{"error": {}}'),
+        Reply(204, "text/plain", b""),
+    ],
+)
+def test_the_wire_form_is_the_response_the_app_sends(reply):
+    status, lines, body = wire_answer(reply)
+    response = reply_response(reply)
+    phrase = {200: b"OK", 204: b"No Content", 400: b"Bad Request", 503: b"Service Unavailable"}
+    assert status == b"HTTP/1.1 %d %s\r\n" % (reply.status, phrase[reply.status])
+    assert lines == b"".join(n + b": " + v + b"\r\n" for n, v in response.raw_headers) + b"\r\n"
+    assert body == response.body
 
 
 def test_wire_entries_count_against_the_bounds_and_go_with_an_update():
@@ -127,26 +136,31 @@ def on(port: int, target: str, *extra: str, host: str | None = None) -> bytes:
 
 
 def exchange(port: int, data: bytes, answers: int = 1) -> list[bytes]:
-    """Send ``data`` on one connection; read ``answers`` whole responses (Content-Length)."""
-    out: list[bytes] = []
+    """Send ``data`` on one connection; read ``answers`` whole responses."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(data)
-        buffer = b""
-        while len(out) < answers:
-            while b"\r\n\r\n" not in buffer:
-                chunk = sock.recv(65536)
-                assert chunk, "the server closed the connection"
-                buffer += chunk
-            head, _, buffer = buffer.partition(b"\r\n\r\n")
-            length = next(
-                int(line.split(b":", 1)[1])
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length:")
-            )
-            while len(buffer) < length:
-                buffer += sock.recv(65536)
-            out.append(head + b"\r\n\r\n" + buffer[:length])
-            buffer = buffer[length:]
+        return read_responses(sock, answers)
+
+
+def read_responses(sock: socket.socket, answers: int) -> list[bytes]:
+    """``answers`` whole responses (each with a Content-Length) off ``sock``."""
+    out: list[bytes] = []
+    buffer = b""
+    while len(out) < answers:
+        while b"\r\n\r\n" not in buffer:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection"
+            buffer += chunk
+        head, _, buffer = buffer.partition(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        while len(buffer) < length:
+            buffer += sock.recv(65536)
+        out.append(head + b"\r\n\r\n" + buffer[:length])
+        buffer = buffer[length:]
     return out
 
 
@@ -219,3 +233,37 @@ def test_after_an_update_the_lane_never_answers_the_old_bytes(server):
     )
     assert r.status_code == 204
     assert count() == 1 and count() == 1
+
+
+def relayed_at_socket(port: int) -> int:
+    health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=30).json()
+    return int(health["cache"]["relayed_at_socket"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ASK { ?s ?p ?o }", "SELECT ?s WHERE { ?s a ?t } LIMIT 3", "SELECT * WHERE { oops"],
+)
+def test_a_first_request_relayed_from_the_socket_gets_the_apps_answer(server, query):
+    def request(tag: str, *extra: str) -> bytes:
+        return on(server, "/sparql?query=" + quote(f"{query}\n# {tag}"), *extra)
+
+    before = relayed_at_socket(server)
+    relayed = exchange(server, request("lane"))[0]
+    assert relayed_at_socket(server) == before + 1
+    # "TE: trailers" is a header the lane leaves to uvicorn's parser and the app
+    by_app = exchange(server, request("app", "TE: trailers"))[0]
+    assert relayed_at_socket(server) == before + 1
+    assert without_date(relayed) == without_date(by_app)
+
+
+def test_what_a_client_sends_while_its_request_is_relayed_is_answered_after_it(server):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . FILTER(?b != ?e) }"
+    first = on(server, "/sparql?query=" + quote(slow + "\n# held"), "Accept: text/csv")
+    second = on(server, ASK, "Accept: text/tab-separated-values")
+    with socket.create_connection(("127.0.0.1", server), timeout=60) as sock:
+        sock.sendall(first)
+        sock.sendall(second)  # arrives while the first runs in a worker
+        one, two = read_responses(sock, 2)
+    assert b"content-type: text/csv" in one and one.rstrip().split(b"\r\n")[-1].isdigit()
+    assert b"content-type: text/tab-separated-values" in two and two.endswith(b"\r\n\r\ntrue\n")

@@ -19,7 +19,7 @@ from collections.abc import Hashable
 
 from .wire import GRAPH_MEDIA, Reply
 
-__all__ = ["ResponseCache", "WireAnswer", "varies"]
+__all__ = ["ResponseCache", "WireAnswer", "WireKey", "varies", "wire_key"]
 
 _VARIES = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE|SERVICE)\b", re.IGNORECASE)
 _GRAPH_MEDIA = frozenset(GRAPH_MEDIA.values())
@@ -30,6 +30,14 @@ class WireAnswer(tuple[bytes, bytes, bytes]):
     line) and body; the per-second ``date`` header goes between the first two when sent."""
 
     __slots__ = ()
+
+
+WireKey = tuple[str, bytes, bytes, "bytes | None"]
+
+
+def wire_key(path: bytes, query: bytes, accept: bytes | None) -> WireKey:
+    """The key of a raw request (path and query string as sent, the first Accept value)."""
+    return ("wire", path, query, accept)
 
 
 def _size(entry: Reply | WireAnswer) -> int:

@@ -1,16 +1,21 @@
-"""The wire lane: a repeated GET answered from the response cache at the socket.
+"""The wire lane: simple GETs answered at the socket, below uvicorn's request cycle.
 
 Measured under wrk, a cached answer still cost about 65 µs of the server's one core: uvicorn's
-request cycle (a scope dict, an asyncio task, two ASGI messages) and Starlette's response
-object, not the lookup. The lane reads a request as it arrives and, when it is one complete,
-simple GET (``GET target HTTP/1.1``, no body, no ``Expect``, ``Upgrade`` or ``Connection:
-close``) whose raw path, query string and Accept header name an answer the fast path filed
-(:meth:`.cache.ResponseCache.put_wire`), writes the kept bytes itself. The Host and Origin
-checks run on every request, as in front of the app. Anything else — a partial or pipelined
-request, a refusal, a header the lane does not read, a miss — goes to uvicorn's parser
-untouched, and the app answers as before; the lane never answers differently from the app,
-because what it sends is what the app sent for the same raw request on the same store
-generation (a test compares the bytes).
+request cycle (a scope dict, an asyncio task, two ASGI messages) and Starlette's routing and
+response objects, not the lookup. The lane reads a request as it arrives and, when it is one
+complete, simple GET (``GET target HTTP/1.1``, no body, no ``Expect``, ``Upgrade`` or
+``Connection: close``) to ``/sparql`` or ``/api/queries/NAME``, takes it itself:
+
+* a repeat whose raw path, query string and Accept header name an answer the cache keeps in
+  wire form (:meth:`.cache.ResponseCache.put_wire`) is written back at once;
+* any other request the fast path would take (:func:`.fastpath.fast_job` decides, the same
+  function for both) is relayed to the worker pool, and its reply written when it comes.
+
+The Host and Origin checks run on every request, as in front of the app. Anything else — a
+partial or pipelined request, a refusal, an error in the request, a header the lane does not
+read — goes to uvicorn's parser untouched, and the app answers and words it as before. What the
+lane sends is what the app sends for the same request (the tests compare the bytes); time
+limits, memory caps, row caps and the network block live in the workers and hold alike.
 """
 
 from __future__ import annotations
@@ -18,11 +23,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from .cache import WireAnswer, wire_key
+from .fastpath import fast_job
+from .responses import wire_answer
+from .wire import error_reply
+
 if TYPE_CHECKING:
-    from .cache import ResponseCache, WireAnswer
+    from .app import Endpoint, Job
+    from .cache import WireKey
     from .hostguard import HostPolicy
 
-__all__ = ["Lane", "SimpleGet", "parse_simple_get", "wire_key"]
+__all__ = ["Lane", "SimpleGet", "parse_simple_get"]
 
 #: The longest request target taken (httptools' own limit; see ``serve.MAX_URL``).
 _MAX_TARGET = 65535
@@ -42,14 +53,6 @@ class SimpleGet(NamedTuple):
     query: bytes
     headers: list[tuple[bytes, bytes]]
     accept: bytes | None
-
-
-WireKey = tuple[str, bytes, bytes, "bytes | None"]
-
-
-def wire_key(path: bytes, query: bytes, accept: bytes | None) -> WireKey:
-    """The cache key of a raw request; the fast path files under it, the lane looks it up."""
-    return ("wire", path, query, accept)
 
 
 def parse_simple_get(data: bytes) -> SimpleGet | None:
@@ -94,28 +97,51 @@ def parse_simple_get(data: bytes) -> SimpleGet | None:
 
 
 class Lane:
-    """Answers simple GETs from the cache's wire entries, after the Host and Origin checks."""
+    """Takes simple GETs for the endpoint: cached ones answered, the others relayed."""
 
-    def __init__(self, cache: ResponseCache, policy: HostPolicy) -> None:
-        self.cache = cache
+    def __init__(self, endpoint: Endpoint, policy: HostPolicy) -> None:
+        self.endpoint = endpoint
+        self.cache = endpoint.cache
         self.policy = policy
-        self.answered = 0
+        self.answered = 0  # repeats written from the cache
+        self.relayed = 0  # requests sent to a worker from the lane
 
-    def answer(self, data: bytes, default_headers: list[tuple[bytes, bytes]]) -> bytes | None:
-        """The whole response to ``data``, or None to let the full parser and app answer."""
+    def take(
+        self, data: bytes, default_headers: list[tuple[bytes, bytes]]
+    ) -> bytes | tuple[Job, WireKey] | None:
+        """The whole response to ``data``; or the job to relay and its wire key; or None to
+        let the full parser and the app answer."""
         request = parse_simple_get(data)
         if request is None:
             return None
-        if self.policy.refusal("GET", request.path.decode("ascii"), request.headers):
-            return None  # the app refuses it, in its words
-        entry = self.cache.get_wire(wire_key(request.path, request.query, request.accept))
-        if entry is None:
+        path = request.path.decode("ascii")
+        wire = wire_key(request.path, request.query, request.accept)
+        entry = self.cache.get_wire(wire)
+        if entry is not None:
+            if self.policy.refusal("GET", path, request.headers) is not None:
+                return None  # the app refuses it, in its words
+            self.answered += 1
+            return wire_bytes(entry, default_headers)
+        job = fast_job(self.endpoint, self.policy, path, request.query, request.headers)
+        if job is None:
             return None
-        self.answered += 1
-        return _wire_bytes(entry, default_headers)
+        self.relayed += 1
+        return job, wire
+
+    async def relay(
+        self, job: Job, wire: WireKey, default_headers: list[tuple[bytes, bytes]]
+    ) -> bytes:
+        """The response to a relayed job, as the fast path would send it."""
+        try:
+            _, entry = await self.endpoint.answer_on_wire(job, wire)
+            assert entry is not None
+        except Exception:  # what the app's catch-all sends, in the one error shape
+            entry = wire_answer(error_reply(500, "internal-error", "internal server error"))
+        return wire_bytes(entry, default_headers)
 
 
-def _wire_bytes(entry: WireAnswer, default_headers: list[tuple[bytes, bytes]]) -> bytes:
+def wire_bytes(entry: WireAnswer, default_headers: list[tuple[bytes, bytes]]) -> bytes:
+    """A wire answer with the server's default headers (``date``) in uvicorn's place."""
     status, header_lines, body = entry
     parts = [status]
     for name, value in default_headers:

@@ -66,11 +66,34 @@ def reply_response(reply: Reply) -> Response:
 
 
 def wire_answer(reply: Reply) -> WireAnswer:
-    """``reply`` as uvicorn writes :func:`reply_response` for a keep-alive GET, less ``date``."""
-    response = reply_response(reply)
-    status = f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}\r\n".encode("ascii")
-    lines = b"".join(name + b": " + value + b"\r\n" for name, value in response.raw_headers)
-    return WireAnswer((status, lines + b"\r\n", bytes(response.body)))
+    """``reply`` as uvicorn writes :func:`reply_response` for a keep-alive GET, less ``date``.
+
+    Built directly rather than through a Starlette response (a third of the lane's time per
+    request); a test compares the two header for header.
+    """
+    status = _STATUS_LINES.get(reply.status)
+    if status is None:
+        status = f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}\r\n".encode("ascii")
+        _STATUS_LINES[reply.status] = status
+    if reply.status == 204:
+        return WireAnswer((status, b"x-content-type-options: nosniff\r\n\r\n", b""))
+    media = reply.media_type
+    if media.startswith("text/") and "charset=" not in media.lower():
+        media += "; charset=utf-8"
+    lines = b"".join(
+        (
+            b"vary: Accept\r\n",
+            b"x-claimgraph-truncated: true\r\n" if reply.truncated else b"",
+            b"content-length: %d\r\n" % len(reply.body),
+            b"content-type: ",
+            media.encode("latin-1"),
+            b"\r\nx-content-type-options: nosniff\r\n\r\n",
+        )
+    )
+    return WireAnswer((status, lines, reply.body))
+
+
+_STATUS_LINES: dict[int, bytes] = {}
 
 
 _HTTP_CODES = {

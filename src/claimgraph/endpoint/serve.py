@@ -63,9 +63,13 @@ def _http_protocol(head_timeout: float, lane: Lane | None = None) -> type[asynci
         _url_too_long = False
         _got_bytes = False
         _between_messages = True  # the parser holds no part of a request
+        _relaying: asyncio.Task[None] | None = None  # a lane request waiting for its worker
+        _close_when_answered = False
+        _held: bytearray
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
+            self._held = bytearray()  # what a pipelining client sends while the lane waits
             self._arm_head_timer()
 
         def connection_lost(self, exc: Exception | None) -> None:
@@ -74,21 +78,57 @@ def _http_protocol(head_timeout: float, lane: Lane | None = None) -> type[asynci
 
         def data_received(self, data: bytes) -> None:
             self._got_bytes = True
+            if self._relaying is not None:
+                # a pipelining client: keep what comes until the lane's request is answered
+                self._held += data
+                if len(self._held) > MAX_URL:
+                    self.flow.pause_reading()
+                return
             if (
                 lane is not None
                 and self._between_messages
+                and self._relaying is None
                 and not self.pipeline
                 and (self.cycle is None or self.cycle.response_complete)
                 and not self.flow.write_paused
             ):
-                answer = lane.answer(data, self.server_state.default_headers)
-                if answer is not None:
+                taken = lane.take(data, self.server_state.default_headers)
+                if taken is not None:
                     self._unset_keepalive_if_required()
                     self._disarm_head_timer()
-                    self.transport.write(answer)
-                    self.on_response_complete()  # keep-alive and head timers, as uvicorn's
+                    if isinstance(taken, bytes):
+                        self.transport.write(taken)
+                        self.on_response_complete()  # keep-alive and head timers, as uvicorn's
+                    else:
+                        task = self.loop.create_task(self._relay(*taken))
+                        self._relaying = task
+                        self.tasks.add(task)  # a graceful shutdown waits for it
+                        task.add_done_callback(self.tasks.discard)
                     return
             super().data_received(data)
+
+        async def _relay(self, job: Any, wire: Any) -> None:
+            assert lane is not None
+            try:
+                response = await lane.relay(job, wire, self.server_state.default_headers)
+            finally:
+                self._relaying = None
+            if self.transport.is_closing():
+                return  # the client went away; the pool kept the deadline
+            self.transport.write(response)
+            if self._close_when_answered:
+                self.transport.close()
+                return
+            self.on_response_complete()
+            if self._held:
+                held, self._held = bytes(self._held), bytearray()
+                self.data_received(held)
+
+        def shutdown(self) -> None:
+            if self._relaying is not None:
+                self._close_when_answered = True  # as uvicorn does for a request in flight
+                return
+            super().shutdown()
 
         def on_message_begin(self) -> None:
             self._between_messages = False
