@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
+from .terms import compact
 from .texts import TEXTS_ENV, TextSources
 
 __all__ = ["ANCHORS_QUERY", "Anchor", "DocumentCheck", "SpanMismatch", "check_anchors"]
@@ -172,8 +173,11 @@ def _peek(path: Path) -> _Text | None:
 
 
 def _describe(checks: list[DocumentCheck]) -> str:
+    def name(node: Node) -> str:
+        return compact(node.value) if isinstance(node, ox.NamedNode) else f"_:{node.value}"
+
     return ", ".join(
-        f"{c.document}" + (f" ({c.file_name})" if c.file_name else "") for c in checks
+        name(c.document) + (f" ({c.file_name})" if c.file_name else "") for c in checks
     )
 
 
