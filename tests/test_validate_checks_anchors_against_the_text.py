@@ -340,3 +340,20 @@ def test_a_text_that_is_not_utf8_is_bad_input(runner, tmp_path):
     result = run(runner, "validate", "--data", str(graph), "--text", str(latin))
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith(f"claimgraph: error: {latin}: cannot read text: not UTF-8")
+
+
+def test_a_shifted_event_date_anchor_names_the_event_and_cg_dated_by(memory_store, essay):
+    position = (
+        "https://w3id.org/claimgraph/id/doc/broken-promises-narrative/anchor/"
+        "date-1991-end-of-soviet-union-position"
+    )
+    memory_store.update(
+        f"PREFIX oa: <http://www.w3.org/ns/oa#> "
+        f"DELETE {{ GRAPH ?g {{ <{position}> oa:start ?s }} }} "
+        f"INSERT {{ GRAPH ?g {{ <{position}> oa:start ?t }} }} "
+        f"WHERE {{ GRAPH ?g {{ <{position}> oa:start ?s }} BIND(?s + 1 AS ?t) }}"
+    )
+    report = api.validate(memory_store, None, [essay])
+    (miss,) = anchor_results(report)
+    assert (miss.focus, miss.path) == ("event:1991-end-of-soviet-union", "cg:datedBy")
+    assert miss.value.endswith("date-1991-end-of-soviet-union")

@@ -36,10 +36,13 @@ ANCHORS_QUERY = """
 PREFIX cg: <https://w3id.org/claimgraph/ontology#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?doc ?docLabel ?file ?fileSha ?owner ?label ?anchor ?start ?end ?sha WHERE {
+SELECT ?doc ?docLabel ?file ?fileSha ?owner ?via ?label ?anchor ?start ?end ?sha WHERE {
   ?anchor oa:hasSource ?doc ; oa:hasSelector ?pos ; cg:sha256 ?sha .
   ?pos oa:start ?start ; oa:end ?end .
-  OPTIONAL { ?owner cg:anchor ?anchor . OPTIONAL { ?owner rdfs:label ?label } }
+  OPTIONAL {
+    VALUES ?via { cg:anchor cg:datedBy }  # a claim's, citation's… span; where an event is dated
+    ?owner ?via ?anchor . OPTIONAL { ?owner rdfs:label ?label }
+  }
   OPTIONAL { ?doc cg:fileName ?file }
   OPTIONAL { ?doc cg:sha256 ?fileSha }
   OPTIONAL { ?doc rdfs:label ?docLabel }
@@ -51,7 +54,8 @@ Node = ox.NamedNode | ox.BlankNode
 
 @dataclass(frozen=True)
 class Anchor:
-    """One anchor: ``owner`` is what points at it (None when nothing does)."""
+    """One anchor: ``owner`` is what points at it (None when nothing does), ``via`` how
+    (``cg:anchor`` or ``cg:datedBy``, compact)."""
 
     node: Node
     owner: Node | None
@@ -59,6 +63,7 @@ class Anchor:
     start: int
     end: int
     sha256: str
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,8 @@ def _read_anchors(store: ox.Store) -> list[DocumentCheck]:
     """The documents that have anchors, each with its anchors in text order (status unset)."""
     rows = store.query(ANCHORS_QUERY, use_default_graph_as_union=True)
     docs: dict[Node, dict[str, set[str | None]]] = {}
-    anchors: dict[Node, dict[tuple[Node, Node | None, int, int, str], str | None]] = {}
+    anchors: dict[Node, dict[tuple[Node, Node | None, int, int, str, str | None], str | None]]
+    anchors = {}
     assert isinstance(rows, ox.QuerySolutions)
     for row in rows:
         doc, anchor, owner = row["doc"], row["anchor"], row["owner"]
@@ -128,13 +134,17 @@ def _read_anchors(store: ox.Store) -> list[DocumentCheck]:
         about["sha"].add(_value(row["fileSha"]))
         about["label"].add(_value(row["docLabel"]))
         owned = owner if isinstance(owner, ox.NamedNode | ox.BlankNode) else None
-        key = (anchor, owned, start, end, _value(row["sha"]) or "")
+        via = compact(row["via"].value) if owned is not None and row["via"] else None
+        key = (anchor, owned, start, end, _value(row["sha"]) or "", via)
         seen = anchors.setdefault(doc, {})
         seen[key] = seen.get(key) or _value(row["label"])
     checks = []
     for doc, about in docs.items():
         listed = sorted(
-            (Anchor(k[0], k[1], label, k[2], k[3], k[4]) for k, label in anchors[doc].items()),
+            (
+                Anchor(k[0], k[1], label, k[2], k[3], k[4], k[5])
+                for k, label in anchors[doc].items()
+            ),
             key=lambda a: (a.start, a.end, str(a.owner), str(a.node)),
         )
         checks.append(

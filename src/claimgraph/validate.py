@@ -297,7 +297,7 @@ def _span_result(check: DocumentCheck, miss: SpanMismatch) -> ValidationResult:
         label=a.owner_label,
         severity="Violation",
         message=f"The anchor's span {a.start}-{a.end} {problem}.",
-        path="cg:anchor" if a.owner is not None else None,
+        path=a.via if a.owner is not None else None,
         value=_term(a.node) if a.owner is not None else None,
         shape=None,
         detail={

@@ -201,7 +201,8 @@ class _WorkerState:
         result = execute(
             self.store, query.text, substitutions=subs, max_rows=self.spec.max_rows, source=name
         )
-        return self._render(drop_parameter_columns(result, query), rfmt, gfmt)
+        bound = {v.value for v in subs}  # an optional parameter left out keeps its column
+        return self._render(drop_parameter_columns(result, query, bound), rfmt, gfmt)
 
     def _update(self, text: str) -> Reply:
         apply_update(self.store, text, self.spec.allow_service, base_iri=self.spec.base_iri)
