@@ -1,0 +1,310 @@
+"""In-text citations (author-date and numbered) with offsets, and their resolution to the
+reference list.
+
+Finding is driven by the brackets: every "(…)" whose content parses as author-year groups is a
+parenthetical citation; a "(…)" holding only years is narrative, its authors read backwards from
+just before it; a year-only "(2015)" after a descriptive phrase ("A British government analysis")
+is kept too, resolved only with low confidence. Numbered "[1–3, 5]" forms are found separately.
+
+Resolution uses a deliberately simple author-year grammar over each entry (:func:`reference_key`)
+and checks *every* cited surname: a name that matches no entry is reported unresolved rather than
+silently absorbed by its neighbours (the integrator compares this grammar with the CRF parser).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .structure import Span
+
+__all__ = [
+    "Citation",
+    "CitedItem",
+    "ReferenceKey",
+    "Resolution",
+    "ResolvedCitation",
+    "find_citations",
+    "reference_key",
+    "resolve",
+]
+
+_PARTICLE = r"(?:[vV]an|[vV]on|[dD]e|[dD]er|[dD]en|[dD]el|[dD]ella|[dD]i|[dD]a|[dD]u|[lL]e|[lL]a|dos|das|ten|ter)"
+_UP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
+_NAME = rf"(?:{_PARTICLE}\s+){{0,2}}{_UP}[^\W\d_]*(?:['’\-]{_UP}?[^\W\d_]+)*"
+_SEP = r"(?:\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
+_AUTHORS = rf"{_NAME}(?:{_SEP}{_NAME})*(?:\s+et\s+al\.?)?"
+_YEAR = r"(?:\d{4}[a-z]?|n\.\s?d\.)"
+_LOCATOR = r"(?:\s*[,:]\s*(?:(?:pp?|ch|chap|para)\.\s*)?\d+(?:\s*[-–]\s*\d+)?)"
+_YEARS = rf"{_YEAR}{_LOCATOR}?(?:\s*[;,]\s*{_YEAR}{_LOCATOR}?)*"
+_PREFIX = r"(?:(?:e\.g\.|i\.e\.|see\s+also|see|cf\.|for\s+example|also)\s*,?\s+)"
+
+_PAREN = re.compile(r"\(([^()\n]{1,400})\)")
+_YEARS_ONLY = re.compile(rf"^\s*{_YEARS}\s*$")
+_GROUP = re.compile(rf"^\s*{_PREFIX}?(?P<authors>{_AUTHORS}|[^,;()]{{2,80}}?)\s*,?\s+(?P<years>{_YEARS})\s*$")
+_AUTHORS_AT_END = re.compile(rf"(?P<authors>{_AUTHORS})\s*$")
+_ONE_YEAR = re.compile(rf"(?P<year>{_YEAR})(?P<loc>{_LOCATOR})?")
+_NUMBERED = re.compile(r"\[(\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*,\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*\s*)\]")
+_DETERMINER = re.compile(r"\b(?:A|An|The|a|an|the|This|this|One|one)\s")
+_SPLIT_NAMES = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*")
+_INITIALS = re.compile(rf"^(?:{_UP}[a-z]?\.?\s*-?\s*)+$")
+_ENTRY_YEAR = re.compile(r"\(\s*(\d{4}[a-z]?|n\.\s?d\.)\s*\)|(?:^|[\s,.])(\d{4}[a-z]?|n\.\s?d\.)[.,)]")
+
+
+@dataclass(frozen=True)
+class CitedItem:
+    """One (authors, year) pair of a citation; ``number`` for numbered forms instead."""
+
+    surnames: tuple[str, ...]
+    year: str | None
+    et_al: bool = False
+    locator: str | None = None
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An in-text citation: its span, form (``narrative``, ``parenthetical``, ``year-only``,
+    ``numbered``), the items it cites, and a prefix such as "e.g." or "see" if any."""
+
+    start: int
+    end: int
+    form: str
+    items: tuple[CitedItem, ...]
+    prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceKey:
+    """What the simple grammar reads from a reference entry: author surnames (or one corporate
+    name), whether the author is corporate, and the year with its suffix ("2019a", "n.d.")."""
+
+    span: Span
+    surnames: tuple[str, ...]
+    corporate: bool
+    year: str | None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one cited item resolved: ``resolved``, ``unresolved``, ``ambiguous`` (several entries
+    fit) or ``low-confidence`` (a year-only citation and one entry of that year); ``entries`` are
+    indices into the reference keys."""
+
+    item: CitedItem
+    status: str
+    entries: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedCitation:
+    """A citation with the resolution of each of its items."""
+
+    citation: Citation
+    resolutions: tuple[Resolution, ...]
+
+    @property
+    def entries(self) -> tuple[int, ...]:
+        """Every reference entry this citation resolves to (resolved or low-confidence)."""
+        out: list[int] = []
+        for r in self.resolutions:
+            if r.status in ("resolved", "low-confidence"):
+                out.extend(e for e in r.entries if e not in out)
+        return tuple(out)
+
+    @property
+    def status(self) -> str:
+        """The weakest status among the items (unresolved < ambiguous < low-confidence)."""
+        order = ("unresolved", "ambiguous", "low-confidence", "resolved")
+        return min((r.status for r in self.resolutions), key=order.index, default="unresolved")
+
+
+def _fold(name: str) -> str:
+    s = unicodedata.normalize("NFKD", name.replace("’", "'")).encode("ascii", "ignore").decode()
+    return " ".join(s.strip(" .,").split()).casefold()
+
+
+def _year_key(year: str | None) -> str | None:
+    return None if year is None else year.replace(" ", "").lower()
+
+
+def reference_key(text: str, span: Span) -> ReferenceKey:
+    """Read authors and year from one reference entry (Harvard/APA style: the authors, then the
+    year, usually in brackets). Authors without initials and of several words are corporate."""
+    entry = text[span[0] : span[1]]
+    m = _ENTRY_YEAR.search(entry)
+    year = _year_key(m.group(1) or m.group(2)) if m else None
+    head = entry[: m.start()] if m else entry.split(". ", 1)[0]
+    parts = [p.strip() for p in _SPLIT_NAMES.split(head.strip(" .")) if p and p.strip()]
+    people = [p for p in parts if not _INITIALS.match(p)]
+    has_initials = len(people) < len(parts)
+    names: list[str] = []
+    for p in people:
+        words = p.rstrip(".").split()
+        if has_initials and len(words) <= 3:
+            names.append(p.rstrip(".").strip())
+        elif not has_initials:
+            names.append(p.rstrip(".").strip())
+        else:
+            names.append(p.strip())  # an organisation among persons
+    corporate = bool(names) and not has_initials and len(names[0].split()) > 1
+    return ReferenceKey(span, tuple(names), corporate, year)
+
+
+def _items(authors: str, years: str, previous: tuple[str, ...] = ()) -> list[CitedItem]:
+    et_al = bool(re.search(r"\bet\s+al\.?$", authors.strip()))
+    names = re.sub(r"\s+et\s+al\.?$", "", authors.strip())
+    surnames = tuple(n.strip() for n in _SPLIT_NAMES.split(names) if n and n.strip()) or previous
+    out = []
+    for y in _ONE_YEAR.finditer(years):
+        loc = y.group("loc")
+        out.append(CitedItem(surnames, _year_key(y.group("year")), et_al,
+                             loc.strip(" ,:") if loc else None))
+    return out
+
+
+def _narrative_start(text: str, pos: int, floor: int, corporate: Iterable[str]) -> tuple[int, str] | None:
+    """Start and author text of a narrative citation whose bracket opens at ``pos``."""
+    before = text[max(floor, pos - 300) : pos]
+    for name in sorted(corporate, key=len, reverse=True):
+        if before.rstrip().casefold().endswith(name.casefold()):
+            end = len(before.rstrip())
+            return pos - len(before) + end - len(name), name
+    m = _AUTHORS_AT_END.search(before)
+    if m is None or not m.group("authors")[0].isupper() and not re.match(_PARTICLE, m.group(0)):
+        return None
+    return pos - len(before) + m.start("authors"), m.group("authors")
+
+
+def _descriptive_start(text: str, pos: int, floor: int) -> int:
+    """Start of the noun phrase before a year-only bracket ("A British government analysis")."""
+    before = text[max(floor, pos - 80) : pos]
+    cut = max(before.rfind(c) for c in ",;:.\n")
+    phrase_from = cut + 1
+    dets = list(_DETERMINER.finditer(before, phrase_from))
+    start = dets[-1].start() if dets else phrase_from
+    while start < len(before) and before[start].isspace():
+        start += 1
+    return pos - len(before) + start
+
+
+def find_citations(text: str, start: int = 0, end: int | None = None,
+                   corporate_names: Iterable[str] = ()) -> list[Citation]:
+    """All in-text citations in ``text[start:end]`` (pass the body: never the reference list
+    or the page trailers), in text order. ``corporate_names`` lets a narrative citation begin
+    with an organisation's name ("World Health Organization (2020)")."""
+    stop = len(text) if end is None else end
+    corporate = tuple(corporate_names)
+    found: list[Citation] = []
+    for m in _PAREN.finditer(text, start, stop):
+        inner = m.group(1)
+        if _YEARS_ONLY.match(inner):
+            narrative = _narrative_start(text, m.start(), start, corporate)
+            if narrative:
+                s, authors = narrative
+                found.append(Citation(s, m.end(), "narrative", tuple(_items(authors, inner))))
+            else:
+                s = _descriptive_start(text, m.start(), start)
+                found.append(Citation(s, m.end(), "year-only", tuple(_items("", inner))))
+            continue
+        items: list[CitedItem] = []
+        prefix = None
+        ok = True
+        for k, part in enumerate(re.split(r"\s*;\s*(?=[^\d\s])", inner)):
+            pm = re.match(_PREFIX, part.strip())
+            if k == 0 and pm:
+                prefix = pm.group(0).strip(" ,")
+            g = _GROUP.match(part)
+            if not g:
+                ok = False
+                break
+            items.extend(_items(g.group("authors"), g.group("years")))
+        if ok and items:
+            found.append(Citation(m.start(), m.end(), "parenthetical", tuple(items), prefix))
+    for m in _NUMBERED.finditer(text, start, stop):
+        numbers: list[int] = []
+        for piece in m.group(1).split(","):
+            a, _, b = piece.replace("–", "-").partition("-")
+            lo, hi = int(a), int(b) if b.strip() else int(a)
+            numbers.extend(range(lo, min(hi, lo + 200) + 1))
+        found.append(Citation(m.start(), m.end(), "numbered",
+                              tuple(CitedItem((), None, number=n) for n in numbers)))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _matches(item: CitedItem, key: ReferenceKey) -> bool:
+    """All cited surnames appear among the entry's authors, the first one leading."""
+    if not key.surnames or not item.surnames:
+        return False
+    have = [_fold(n) for n in key.surnames]
+    want = [_fold(n) for n in item.surnames]
+    last = [h.split()[-1] for h in have]
+    def found(w: str, i: int) -> bool:
+        return w == have[i] or w == last[i] or (key.corporate and w == have[0])
+    if not found(want[0], 0):
+        return False
+    return all(any(found(w, i) for i in range(len(have))) for w in want[1:])
+
+
+def _year_matches(item: CitedItem, key: ReferenceKey) -> bool:
+    if item.year is None or key.year is None:
+        return False
+    return item.year == key.year or item.year.rstrip("abcdefghij") == key.year
+
+
+def _one(item: CitedItem, keys: Sequence[ReferenceKey]) -> list[Resolution]:
+    if item.number is not None:
+        ok = 1 <= item.number <= len(keys)
+        return [Resolution(item, "resolved" if ok else "unresolved",
+                           (item.number - 1,) if ok else ())]
+    if not item.surnames:
+        hits = tuple(i for i, k in enumerate(keys) if _year_matches(item, k))
+        status = "low-confidence" if len(hits) == 1 else "ambiguous" if hits else "unresolved"
+        return [Resolution(item, status, hits)]
+    hits = tuple(i for i, k in enumerate(keys) if _matches(item, k) and _year_matches(item, k))
+    exact = tuple(i for i in hits if keys[i].year == item.year)
+    if len(hits) > 1 and len(exact) == 1:
+        hits = exact
+    if len(hits) == 1:
+        return [Resolution(item, "resolved", hits)]
+    if hits:
+        return [Resolution(item, "ambiguous", hits)]
+    # check every surname on its own: the longest tail that resolves is kept, the rest flagged
+    for cut in range(1, len(item.surnames)):
+        tail = CitedItem(item.surnames[cut:], item.year, item.et_al, item.locator)
+        tail_hits = [i for i, k in enumerate(keys) if _matches(tail, k) and _year_matches(tail, k)]
+        if len(tail_hits) == 1:
+            head = CitedItem(item.surnames[:cut], item.year, False, item.locator)
+            return [Resolution(head, "unresolved", ()), Resolution(tail, "resolved",
+                                                                   (tail_hits[0],))]
+    return [Resolution(item, "unresolved", ())]
+
+
+def resolve(text: str, citations: Sequence[Citation],
+            keys: Sequence[ReferenceKey]) -> list[ResolvedCitation]:
+    """Resolve every cited item against the reference keys.
+
+    A narrative citation whose leading names resolve nowhere ("Madeira, Hamilton & Spohr
+    (2019)") is split: those names become their own unresolved citation ("Madeira") and the
+    rest keeps the bracket ("Hamilton & Spohr (2019)"), so the analyst sees exactly which name
+    has no entry.
+    """
+    out: list[ResolvedCitation] = []
+    for c in citations:
+        results = [r for item in c.items for r in _one(item, keys)]
+        if c.form == "narrative" and len(c.items) == 1 and len(results) == 2:
+            head, tail = results
+            span = text[c.start : c.end]
+            last = head.item.surnames[-1]
+            head_end = c.start + span.find(last) + len(last)
+            tail_start = c.start + span.find(tail.item.surnames[0], head_end - c.start)
+            out.append(ResolvedCitation(Citation(c.start, head_end, "narrative", (head.item,)),
+                                        (head,)))
+            out.append(ResolvedCitation(Citation(tail_start, c.end, c.form, (tail.item,),
+                                                 c.prefix), (tail,)))
+            continue
+        out.append(ResolvedCitation(c, tuple(results)))
+    return out
