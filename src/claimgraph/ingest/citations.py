@@ -235,36 +235,63 @@ def find_citations(text: str, start: int = 0, end: int | None = None,
     return found
 
 
-def _matches(item: CitedItem, key: ReferenceKey) -> bool:
-    """All cited surnames appear among the entry's authors, the first one leading."""
-    if not key.surnames or not item.surnames:
-        return False
-    have = [_fold(n) for n in key.surnames]
-    want = [_fold(n) for n in item.surnames]
-    last = [h.split()[-1] for h in have]
-    def found(w: str, i: int) -> bool:
-        return w == have[i] or w == last[i] or (key.corporate and w == have[0])
-    if not found(want[0], 0):
-        return False
-    return all(any(found(w, i) for i in range(len(have))) for w in want[1:])
+def _base(year: str) -> str:
+    return year.rstrip("abcdefghijklmnopqrstuvwxyz") if year[:1].isdigit() else year
 
 
-def _year_matches(item: CitedItem, key: ReferenceKey) -> bool:
-    if item.year is None or key.year is None:
-        return False
-    return item.year == key.year or item.year.rstrip("abcdefghij") == key.year
+class _Index:
+    """Reference keys folded once and grouped by base year, so resolving stays linear."""
+
+    def __init__(self, keys: Sequence[ReferenceKey]) -> None:
+        self.keys = keys
+        self.names = [[_fold(n) for n in k.surnames] for k in keys]
+        self.lasts = [[h.split()[-1] if h else h for h in names] for names in self.names]
+        self.by_year: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            if k.year:
+                self.by_year.setdefault(_base(k.year), []).append(i)
+
+    def same_year(self, year: str | None) -> list[int]:
+        """Entries whose year fits: equal, or one side without a suffix ("2019" ~ "2019a")."""
+        if year is None:
+            return []
+        out = []
+        for i in self.by_year.get(_base(year), []):
+            have = self.keys[i].year or ""
+            if have == year or have == _base(have) or year == _base(year):
+                out.append(i)
+        return out
+
+    def matches(self, surnames: Sequence[str], i: int) -> bool:
+        """All cited surnames appear among the entry's authors, the first one leading."""
+        have, last = self.names[i], self.lasts[i]
+        if not have or not surnames:
+            return False
+        want = [_fold(n) for n in surnames]
+        corporate = self.keys[i].corporate
+
+        def found(w: str, j: int) -> bool:
+            return w == have[j] or w == last[j] or (corporate and w == have[0])
+
+        if not found(want[0], 0):
+            return False
+        return all(any(found(w, j) for j in range(len(have))) for w in want[1:])
+
+    def hits(self, surnames: Sequence[str], year: str | None) -> list[int]:
+        return [i for i in self.same_year(year) if self.matches(surnames, i)]
 
 
-def _one(item: CitedItem, keys: Sequence[ReferenceKey]) -> list[Resolution]:
+def _one(item: CitedItem, index: _Index) -> list[Resolution]:
+    keys = index.keys
     if item.number is not None:
         ok = 1 <= item.number <= len(keys)
         return [Resolution(item, "resolved" if ok else "unresolved",
                            (item.number - 1,) if ok else ())]
     if not item.surnames:
-        hits = tuple(i for i, k in enumerate(keys) if _year_matches(item, k))
+        hits = tuple(index.same_year(item.year))
         status = "low-confidence" if len(hits) == 1 else "ambiguous" if hits else "unresolved"
         return [Resolution(item, status, hits)]
-    hits = tuple(i for i, k in enumerate(keys) if _matches(item, k) and _year_matches(item, k))
+    hits = tuple(index.hits(item.surnames, item.year))
     exact = tuple(i for i in hits if keys[i].year == item.year)
     if len(hits) > 1 and len(exact) == 1:
         hits = exact
@@ -275,7 +302,7 @@ def _one(item: CitedItem, keys: Sequence[ReferenceKey]) -> list[Resolution]:
     # check every surname on its own: the longest tail that resolves is kept, the rest flagged
     for cut in range(1, len(item.surnames)):
         tail = CitedItem(item.surnames[cut:], item.year, item.et_al, item.locator)
-        tail_hits = [i for i, k in enumerate(keys) if _matches(tail, k) and _year_matches(tail, k)]
+        tail_hits = index.hits(tail.surnames, tail.year)
         if len(tail_hits) == 1:
             head = CitedItem(item.surnames[:cut], item.year, False, item.locator)
             return [Resolution(head, "unresolved", ()), Resolution(tail, "resolved",
@@ -293,8 +320,9 @@ def resolve(text: str, citations: Sequence[Citation],
     has no entry.
     """
     out: list[ResolvedCitation] = []
+    index = _Index(keys)
     for c in citations:
-        results = [r for item in c.items for r in _one(item, keys)]
+        results = [r for item in c.items for r in _one(item, index)]
         if c.form == "narrative" and len(c.items) == 1 and len(results) == 2:
             head, tail = results
             span = text[c.start : c.end]
