@@ -31,7 +31,10 @@ __all__ = [
     "resolve",
 ]
 
-_PARTICLE = r"(?:[vV]an|[vV]on|[dD]e|[dD]er|[dD]en|[dD]el|[dD]ella|[dD]i|[dD]a|[dD]u|[lL]e|[lL]a|dos|das|ten|ter)"
+_PARTICLE = (
+    r"(?:[vV]an|[vV]on|[dD]e|[dD]er|[dD]en|[dD]el|[dD]ella|[dD]i|[dD]a|[dD]u|[lL]e|[lL]a"
+    r"|dos|das|ten|ter)"
+)
 _UP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
 _NAME = rf"(?:{_PARTICLE}\s+){{0,2}}{_UP}[^\W\d_]*(?:['’\-]{_UP}?[^\W\d_]+)*"
 _SEP = r"(?:\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
@@ -43,14 +46,19 @@ _PREFIX = r"(?:(?:e\.g\.|i\.e\.|see\s+also|see|cf\.|for\s+example|also)\s*,?\s+)
 
 _PAREN = re.compile(r"\(([^()\n]{1,400})\)")
 _YEARS_ONLY = re.compile(rf"^\s*{_YEARS}\s*$")
-_GROUP = re.compile(rf"^\s*{_PREFIX}?(?P<authors>{_AUTHORS}|[^,;()]{{2,80}}?)\s*,?\s+(?P<years>{_YEARS})\s*$")
+_GROUP = re.compile(
+    rf"^\s*{_PREFIX}?(?P<authors>{_AUTHORS}|[^,;()]{{2,80}}?)\s*,?\s+(?P<years>{_YEARS})\s*$"
+)
 _AUTHORS_AT_END = re.compile(rf"(?P<authors>{_AUTHORS})\s*$")
 _ONE_YEAR = re.compile(rf"(?P<year>{_YEAR})(?P<loc>{_LOCATOR})?")
-_NUMBERED = re.compile(r"\[(\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*,\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*\s*)\]")
+_NUM = r"\d{1,3}(?:\s*[-–]\s*\d{1,3})?"
+_NUMBERED = re.compile(rf"\[(\s*{_NUM}(?:\s*,\s*{_NUM})*\s*)\]")
 _DETERMINER = re.compile(r"\b(?:A|An|The|a|an|the|This|this|One|one)\s")
 _SPLIT_NAMES = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*")
 _INITIALS = re.compile(rf"^(?:{_UP}[a-z]?\.?\s*-?\s*)+$")
-_ENTRY_YEAR = re.compile(r"\(\s*(\d{4}[a-z]?|n\.\s?d\.)\s*\)|(?:^|[\s,.])(\d{4}[a-z]?|n\.\s?d\.)[.,)]")
+_ENTRY_YEAR = re.compile(
+    r"\(\s*(\d{4}[a-z]?|n\.\s?d\.)\s*\)|(?:^|[\s,.])(\d{4}[a-z]?|n\.\s?d\.)[.,)]"
+)
 
 
 @dataclass(frozen=True)
@@ -165,7 +173,9 @@ def _items(authors: str, years: str, previous: tuple[str, ...] = ()) -> list[Cit
     return out
 
 
-def _narrative_start(text: str, pos: int, floor: int, corporate: Iterable[str]) -> tuple[int, str] | None:
+def _narrative_start(
+    text: str, pos: int, floor: int, corporate: Iterable[str]
+) -> tuple[int, str] | None:
     """Start and author text of a narrative citation whose bracket opens at ``pos``."""
     before = text[max(floor, pos - 300) : pos]
     for name in sorted(corporate, key=len, reverse=True):

@@ -75,7 +75,8 @@ DEFAULT_ALIASES: Mapping[str, str] = {
     "Washington": "United States government", "the White House": "United States government",
     "Beijing": "Chinese government", "Brussels": "European Union",
     "Russia": "Russia", "United States": "United States", "U.S.": "United States",
-    "NATO": "NATO", "the alliance": "NATO", "European Union": "European Union", "EU": "European Union",
+    "NATO": "NATO", "the alliance": "NATO", "European Union": "European Union",
+    "EU": "European Union",
 }
 
 _PASSIVE = (
@@ -92,9 +93,11 @@ _POSSESSIVE_NOUNS = (
 )
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according-to", re.compile(r"\b[Aa]ccording to (?P<x>[^,.;]+)")),
-    ("claim-that", re.compile(rf"(?P<x>(?:^|(?<=\s))\S[^,;]*?)['’]s (?:{_POSSESSIVE_NOUNS}) that\b")),
+    ("claim-that", re.compile(
+        rf"(?P<x>(?:^|(?<=\s))\S[^,;]*?)['’]s (?:{_POSSESSIVE_NOUNS}) that\b")),
     ("perspective", re.compile(
-        r"\b(?:[Ff]rom|[Ii]n) (?P<x>[^,;]+?)['’]s? (?:perspective|point of view|view|eyes|mind)\b")),
+        r"\b(?:[Ff]rom|[Ii]n) (?P<x>[^,;]+?)['’]s? "
+        r"(?:perspective|point of view|view|eyes|mind)\b")),
     ("perspective", re.compile(
         r"\b(?:[Ff]rom|[Ii]n) the (?:viewpoint|perspective|point of view|standpoint|eyes|view) "
         r"of (?P<x>[^,;]+)")),
