@@ -40,14 +40,23 @@ _NAME = rf"(?:{_PARTICLE}\s+){{0,2}}{_UP}[^\W\d_]*(?:['’\-]{_UP}?[^\W\d_]+)*"
 _SEP = r"(?:\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)"
 _AUTHORS = rf"{_NAME}(?:{_SEP}{_NAME})*(?:\s+et\s+al\.?)?"
 _YEAR = r"(?:\d{4}[a-z]?|n\.\s?d\.)"
-_LOCATOR = r"(?:\s*[,:]\s*(?:(?:pp?|ch|chap|para)\.\s*)?\d+(?:\s*[-–]\s*\d+)?)"
+# a page locator: "p. 12", "pp. 3–5", ": 12" (a bare number has at most 3 digits:
+# "2019, 2020" is two years)
+_LOCATOR = (
+    r"(?:\s*[,:]\s*(?:(?:pp?|ch|chap|para)\.\s*\d+|\d{1,3}(?!\d))(?:\s*[-–]\s*\d+)?)"
+)
 _YEARS = rf"{_YEAR}{_LOCATOR}?(?:\s*[;,]\s*{_YEAR}{_LOCATOR}?)*"
 _PREFIX = r"(?:(?:e\.g\.|i\.e\.|see\s+also|see|cf\.|for\s+example|also)\s*,?\s+)"
 
+# a bracket like "(In 1990)" or "(Since 2004)" dates something, it cites nobody
+_NOT_AUTHORS = frozenset(
+    "in on at by since from until till before after circa about around late early mid during "
+    "between through throughout by and or the a an c. ca. approx. as of".split()
+)
 _PAREN = re.compile(r"\(([^()\n]{1,400})\)")
 _YEARS_ONLY = re.compile(rf"^\s*{_YEARS}\s*$")
 _GROUP = re.compile(
-    rf"^\s*{_PREFIX}?(?P<authors>{_AUTHORS}|[^,;()]{{2,80}}?)\s*,?\s+(?P<years>{_YEARS})\s*$"
+    rf"^\s*{_PREFIX}?(?P<authors>{_AUTHORS}|{_UP}[^,;()]{{1,80}}?)\s*,?\s+(?P<years>{_YEARS})\s*$"
 )
 _AUTHORS_AT_END = re.compile(rf"(?P<authors>{_AUTHORS})\s*$")
 _ONE_YEAR = re.compile(rf"(?P<year>{_YEAR})(?P<loc>{_LOCATOR})?")
@@ -227,7 +236,7 @@ def find_citations(text: str, start: int = 0, end: int | None = None,
             if k == 0 and pm:
                 prefix = pm.group(0).strip(" ,")
             g = _GROUP.match(part)
-            if not g:
+            if not g or g.group("authors").split()[0].casefold() in _NOT_AUTHORS:
                 ok = False
                 break
             items.extend(_items(g.group("authors"), g.group("years")))
