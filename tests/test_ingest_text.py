@@ -119,6 +119,25 @@ def test_html_main_text_is_extracted() -> None:
         text_from_html("<html><body></body></html>")
 
 
+def test_bad_input_bytes_get_one_line_messages() -> None:
+    from claimgraph.ingest import IngestInputError, decode_input
+
+    for data, words in ((b"", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+                        (b"caf\xe9 au lait", "not UTF-8"), (b"  \n\xc2\xa0\n", "white space")):
+        with pytest.raises(IngestInputError, match=words) as caught:
+            decode_input(data)
+        assert "\n" not in str(caught.value)
+    assert decode_input("\ufeffCafé (Lee, 2001).".encode()) == ("Café (Lee, 2001).", False)
+
+
+def test_html_without_main_text_is_refused() -> None:
+    pytest.importorskip("trafilatura")
+    from claimgraph.ingest import IngestInputError, decode_input
+
+    with pytest.raises(IngestInputError, match="no main text"):
+        decode_input(b"<!DOCTYPE html><html><body><nav>Home</nav></body></html>")
+
+
 # --------------------------------------------------------------------------- sentences/clauses
 
 

@@ -27,7 +27,15 @@ from .speech import (
     Voice,
     propose_speech,
 )
-from .structure import IngestInputError, Markers, Section, Structure, find_structure, text_from_html
+from .structure import (
+    IngestInputError,
+    Markers,
+    Section,
+    Structure,
+    decode_input,
+    find_structure,
+    text_from_html,
+)
 
 __all__ = [
     "DEFAULT_ALIASES",
@@ -49,6 +57,7 @@ __all__ = [
     "Voice",
     "analyse_text",
     "candidates",
+    "decode_input",
     "find_citations",
     "find_structure",
     "propose_speech",

@@ -22,6 +22,7 @@ __all__ = [
     "Section",
     "Span",
     "Structure",
+    "decode_input",
     "find_structure",
     "lines",
     "text_from_html",
@@ -44,6 +45,8 @@ _DATE = re.compile(
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})$",
     re.IGNORECASE,
 )
+#: Fewer words than this extracted from a web page means it had no article to ingest.
+MIN_HTML_WORDS = 20
 _LIST_ITEM = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[-•*–])[ \t]+")
 
 
@@ -243,7 +246,33 @@ def text_from_html(html: str) -> str:
             "reading HTML needs trafilatura: pip install 'claimgraph[html]'") from exc
     extracted = trafilatura.extract(html, include_comments=False, include_tables=False,
                                     favor_precision=True)
-    if not extracted or not extracted.strip():
+    # a menu word or two is what extractors return from a page without an article
+    if not extracted or len(extracted.split()) < MIN_HTML_WORDS:
         raise IngestInputError("the HTML page has no main text to ingest")
     paragraphs = [p.strip() for p in extracted.splitlines() if p.strip()]
     return "\n\n".join(paragraphs) + "\n"
+
+
+_HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
+
+
+def decode_input(data: bytes) -> tuple[str, bool]:
+    """The text to analyse from a file's bytes, and whether it came from HTML.
+
+    UTF-8 only (a BOM is dropped), since offsets are indices into the decoded text and a guessed
+    encoding could shift them; a binary or empty file is refused with a one-line message.
+    """
+    if not data.strip():
+        raise IngestInputError("the file is empty")
+    if b"\x00" in data[:8192]:
+        raise IngestInputError("the file looks binary (it contains NUL bytes), not text or HTML")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestInputError(
+            f"the file is not UTF-8 (undecodable byte at offset {exc.start})") from None
+    if _HTML_START.match(text[:1000]):
+        return text_from_html(text), True
+    if not text.strip(_BLANK + "\n"):
+        raise IngestInputError("the file holds only white space")
+    return text, False
