@@ -107,3 +107,11 @@ def test_reporting_verbs_are_configurable() -> None:
     text = "Canal Towns\n\nMoscow grumbles that the fees rose." + REFS
     a = analyse_text(text, verbs=verbs)
     assert [(p.reported, p.cue.verb) for p in a.speech] == [(True, "grumbles that")]
+
+
+def test_explicit_cue_with_an_unknown_voice_names_the_phrase() -> None:
+    text = "Canal Towns\n\nAccording to the port authority of Bilbao, no berth closed." + REFS
+    (p,) = analyse_text(text, aliases={}).speech
+    assert p.reported and not p.voice and p.confidence < 0.5
+    assert p.voice.phrase is not None
+    assert text[p.voice.phrase[0] : p.voice.phrase[1]] == "the port authority of Bilbao"

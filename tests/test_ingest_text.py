@@ -358,6 +358,13 @@ def test_numbered_citations_resolve_to_list_positions() -> None:
         ("resolved", (0, 2)), ("unresolved", ())]
 
 
+def test_numbered_citations_into_an_unnumbered_list_are_low_confidence() -> None:
+    text = "T\n\nFees rose [2].\n\nReferences\n\nLee, K. (2001). A.\nOECD (2021). Ports.\n"
+    a = analyse_text(text)
+    assert [(rc.status, rc.entries) for rc in a.citations] == [("low-confidence", (1,))]
+    assert a.references[1].surnames == ("OECD",)  # an acronym is a name, not initials
+
+
 def test_no_citation_is_taken_from_the_reference_list_or_trailers() -> None:
     a = analyse_text(ESSAY)
     assert [ESSAY[rc.citation.start : rc.citation.end] for rc in a.citations] == [

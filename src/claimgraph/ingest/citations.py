@@ -56,7 +56,7 @@ _NOT_AUTHORS = frozenset(
 _PAREN = re.compile(r"\(([^()\n]{1,400})\)")
 _YEARS_ONLY = re.compile(rf"^\s*{_YEARS}\s*$")
 _GROUP = re.compile(
-    rf"^\s*{_PREFIX}?(?P<authors>{_AUTHORS}|{_UP}[^,;()]{{1,80}}?)\s*,?\s+(?P<years>{_YEARS})\s*$"
+    rf"^\s*{_PREFIX}?(?P<authors>{_AUTHORS}|{_UP}[^,;()\d]{{1,80}}?)\s*,?\s+(?P<years>{_YEARS})\s*$"
 )
 _AUTHORS_AT_END = re.compile(rf"(?P<authors>{_AUTHORS})\s*$")
 _ONE_YEAR = re.compile(rf"(?P<year>{_YEAR})(?P<loc>{_LOCATOR})?")
@@ -64,7 +64,9 @@ _NUM = r"\d{1,3}(?:\s*[-–]\s*\d{1,3})?"
 _NUMBERED = re.compile(rf"\[(\s*{_NUM}(?:\s*,\s*{_NUM})*\s*)\]")
 _DETERMINER = re.compile(r"\b(?:A|An|The|a|an|the|This|this|One|one)\s")
 _SPLIT_NAMES = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*")
-_INITIALS = re.compile(rf"^(?:{_UP}[a-z]?\.?\s*-?\s*)+$")
+# "D.S.", "K.", "M.-L.", or a lone capital ("A" in a garbled list); not "OECD" or "NATO"
+_INITIALS = re.compile(rf"^(?:(?:{_UP}[a-z]?\.\s*-?\s*)+|{_UP})$")
+_ENTRY_NUMBER = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})\.\s)")
 _ENTRY_YEAR = re.compile(
     r"\(\s*(\d{4}[a-z]?|n\.\s?d\.)\s*\)|(?:^|[\s,.])(\d{4}[a-z]?|n\.\s?d\.)[.,)]"
 )
@@ -102,6 +104,7 @@ class ReferenceKey:
     surnames: tuple[str, ...]
     corporate: bool
     year: str | None
+    number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,25 +152,24 @@ def _year_key(year: str | None) -> str | None:
 
 def reference_key(text: str, span: Span) -> ReferenceKey:
     """Read authors and year from one reference entry (Harvard/APA style: the authors, then the
-    year, usually in brackets). Authors without initials and of several words are corporate."""
+    year, usually in brackets). Authors without initials and of several words are corporate;
+    a leading "[3]" or "3." is the entry's number for numbered citations."""
     entry = text[span[0] : span[1]]
+    num = _ENTRY_NUMBER.match(entry)
+    number = int(num.group(1) or num.group(2)) if num else None
+    if num:
+        entry = entry[num.end() :]
     m = _ENTRY_YEAR.search(entry)
     year = _year_key(m.group(1) or m.group(2)) if m else None
     head = entry[: m.start()] if m else entry.split(". ", 1)[0]
     parts = [p.strip() for p in _SPLIT_NAMES.split(head.strip(" .")) if p and p.strip()]
     people = [p for p in parts if not _INITIALS.match(p)]
     has_initials = len(people) < len(parts)
-    names: list[str] = []
-    for p in people:
-        words = p.rstrip(".").split()
-        if has_initials and len(words) <= 3:
-            names.append(p.rstrip(".").strip())
-        elif not has_initials:
-            names.append(p.rstrip(".").strip())
-        else:
-            names.append(p.strip())  # an organisation among persons
+    # with initials present, a long part is an organisation among persons: kept as printed
+    names = [p.strip() if has_initials and len(p.split()) > 3 else p.rstrip(".").strip()
+             for p in people]
     corporate = bool(names) and not has_initials and len(names[0].split()) > 1
-    return ReferenceKey(span, tuple(names), corporate, year)
+    return ReferenceKey(span, tuple(names), corporate, year, number)
 
 
 def _items(authors: str, years: str, previous: tuple[str, ...] = ()) -> list[CitedItem]:
@@ -303,8 +305,12 @@ class _Index:
 def _one(item: CitedItem, index: _Index) -> list[Resolution]:
     keys = index.keys
     if item.number is not None:
-        ok = 1 <= item.number <= len(keys)
-        return [Resolution(item, "resolved" if ok else "unresolved",
+        # a numbered list resolves by its printed numbers; otherwise by position, less surely
+        numbered = [i for i, k in enumerate(keys) if k.number == item.number]
+        if numbered:
+            return [Resolution(item, "resolved", (numbered[0],))]
+        ok = 1 <= item.number <= len(keys) and all(k.number is None for k in keys)
+        return [Resolution(item, "low-confidence" if ok else "unresolved",
                            (item.number - 1,) if ok else ())]
     if not item.surnames:
         hits = tuple(index.same_year(item.year))

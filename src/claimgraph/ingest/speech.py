@@ -64,7 +64,9 @@ DEFAULT_VERBS: tuple[ReportingVerb, ...] = (
                    "insist", "insisted", "alleges", "allege", "alleged", "believes",
                    "believe", "believed", "warns", "warned", "predicts", "predicted",
                    "doubled down on", "doubles down on", "denies", "denied", "proposes",
-                   "proposed that", "holds that", "held that"), False),
+                   "proposed that", "holds that", "held that", "reports that",
+                   "report that", "reported that", "says", "say", "said", "writes that",
+                   "wrote that", "concludes that", "concluded that"), False),
 )
 
 #: A small built-in alias lexicon (alias → actor key) for tests and plain use; the integrator
@@ -113,8 +115,11 @@ class Voice:
 
     actors: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    #: where the cue names the voice ("the port authority of Bilbao"), known or not
+    phrase: tuple[int, int] | None = None
 
     def __bool__(self) -> bool:
+        """True when the voice is identified (an actor or an author), not merely named."""
         return bool(self.actors or self.authors)
 
 
@@ -259,8 +264,14 @@ class _Finder:
                 continue
             xs, xe = off + m.start("x"), off + m.end("x")
             voice = self.region_voice(xs, xe, last_only=kind == "claim-that")
-            conf = 0.5 if kind == "for-x" else 0.8
-            found.append((cue.start, SpeechProposal(cand, cue, voice, bool(voice), conf)))
+            voice = Voice(voice.actors, voice.authors, (xs, xe))
+            if voice:
+                conf = 0.5 if kind == "for-x" else 0.8
+                found.append((cue.start, SpeechProposal(cand, cue, voice, True, conf)))
+            elif kind != "for-x":
+                # an explicit cue ("according to the port authority") reports someone even when
+                # the lexicon does not know them: the phrase is for the analyst to name
+                found.append((cue.start, SpeechProposal(cand, cue, voice, True, 0.4)))
         for m in self.verb_rx.finditer(text, s0, s1):
             rv = self.verb_table[" ".join(m.group("verb").split())]
             cue = SpeechCue(m.start(), m.end(), "verb", m.group("verb"), rv.factive, rv.evidential)
