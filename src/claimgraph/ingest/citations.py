@@ -172,10 +172,10 @@ def reference_key(text: str, span: Span) -> ReferenceKey:
     return ReferenceKey(span, tuple(names), corporate, year, number)
 
 
-def _items(authors: str, years: str, previous: tuple[str, ...] = ()) -> list[CitedItem]:
+def _items(authors: str, years: str) -> list[CitedItem]:
     et_al = bool(re.search(r"\bet\s+al\.?$", authors.strip()))
     names = re.sub(r"\s+et\s+al\.?$", "", authors.strip())
-    surnames = tuple(n.strip() for n in _SPLIT_NAMES.split(names) if n and n.strip()) or previous
+    surnames = tuple(n.strip() for n in _SPLIT_NAMES.split(names) if n and n.strip())
     out = []
     for y in _ONE_YEAR.finditer(years):
         loc = y.group("loc")
