@@ -201,19 +201,29 @@ PARAGRAPH = (
 )
 
 
+def _name(i: int) -> str:
+    """A surname per number, letters only: "Okafor" + "b", "c", … "ba" …"""
+    letters = ""
+    while True:
+        letters = "abcdefghijklmnopqrstuvwxyz"[i % 26] + letters
+        i //= 26
+        if not i:
+            return "Okafor" + letters
+
+
 def synthetic_essay(size: int) -> str:
     """Our own essay text, perturbed per paragraph (years, names) so nothing is cached."""
     parts = ["Canal Towns and Their Tolls\n\nBy A. Writer\n\nMarch 3, 2024\n\n"]
     n = 0
     while sum(len(p) for p in parts) < size:
         year = 1990 + n % 30
-        parts.append(PARAGRAPH.replace("2011", str(year)).replace("Okafor", f"Okafor{n % 97}"))
+        parts.append(PARAGRAPH.replace("2011", str(year)).replace("Okafor", _name(n % 97)))
         if n % 20 == 0:
             parts.append(f"Section {n // 20} of the Canal Story\n\n")
         n += 1
     parts.append("References\n\n")
     for i in range(97):
-        parts.append(f"Okafor{i}, B. ({1990 + i % 30}). Tolls and tides. Lagos: Harbour Press.\n\n")
+        parts.append(f"{_name(i)}, B. ({1990 + i % 30}). Tolls and tides. Lagos: Harbour.\n\n")
     parts.append("Ellison, R., Park, J. and Moss, T. (2019). Trade. Oxford: OUP.\n\n"
                  "In this Section\n\nAbout the Author\n")
     return "".join(parts)
