@@ -115,6 +115,11 @@ def test_html_main_text_is_extracted() -> None:
             "</body></html>")
     text = text_from_html(html)
     assert "(Okafor, 2011)" in text and "\n\n" in text
+    from claimgraph.ingest import decode_input
+
+    assert decode_input(("<!DOCTYPE html>" + html).encode()) == (text, True)
+    a = analyse_text(text)  # the extracted text is what the offsets index
+    assert [text[c.citation.start : c.citation.end] for c in a.citations][:1] == ["(Okafor, 2011)"]
     with pytest.raises(IngestInputError):
         text_from_html("<html><body></body></html>")
 
