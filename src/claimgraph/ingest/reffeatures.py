@@ -134,7 +134,10 @@ def _token_features(tok: str) -> list[str]:
             f.append("year_paren")
     if tok.lower().strip("()[].,") in ("n.d", "nd", "s.d", "o.j", "undated", "forthcoming",
                                         "in press"):
-        f.append("nodate")
+        f.append("nodate")  # "n.d." stands where the year goes: give it the year's features
+        f.append("year")
+        if tok.startswith(("(", "[")):
+            f.append("year_paren")
     if _DOI.search(tok):
         f.append("doi")
     if _URL.match(tok) or "://" in tok:
@@ -183,10 +186,6 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
     in_quote = False
     in_paren = 0
     seen_in = False
-    # index of the last parenthesised year, "(2019)." or "(2019a,": in author-date styles
-    # everything before it is authors, whatever the words look like
-    paren_years = [i for i, t in enumerate(tokens) if "year_paren" in own[i]]
-    last_pyear = paren_years[-1] if paren_years else -1
     for i, tok in enumerate(tokens):
         f = ["bias"] + own[i]
         f.append(f"pos={10 * i // max(n, 1)}")
@@ -195,10 +194,6 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
         if i == n - 1:
             f.append("last")
         f.append(f"yr_before={int(seen_year)}")
-        if i < last_pyear:
-            f.append("before_pyear")
-            if not seen_year:
-                f.append("before_pyear_noyear")
         f.append(f"stops={min(stops, 4)}")
         if in_quote:
             f.append("in_quote")
@@ -221,6 +216,10 @@ def sequence_features(tokens: list[str]) -> list[list[str]]:
                 f.append(f"{off:+d}:none")
         if i > 0:
             f.append(f"bi={_core(tokens[i - 1])}|{_core(tok)}")
+            if _core(tok) == "in" and not _trailing(tokens[i - 1]):
+                # "... Consequences in Russia": in core.xml no 'in' after an unpunctuated word
+                # starts a field (0 of ~380), while 'In' after a stop usually starts one
+                f.append("in_mid")
         out.append(f)
         # state after this token
         if "year" in own[i]:
