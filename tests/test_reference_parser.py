@@ -151,6 +151,48 @@ def test_no_date_year_and_organisation_author():
     assert r.url == "https://www.who.int/air-quality"
 
 
+def test_and_inside_a_body_name_does_not_split_it():
+    r = parse_reference(
+        "Department of Health and Social Care (2021). The NHS workforce plan. London: "
+        "Department of Health and Social Care."
+    )
+    assert r.authors == (Author("Department of Health and Social Care", "", True),)
+    assert r.publisher == "Department of Health and Social Care"
+
+
+def test_acronym_body_with_doi_url():
+    r = parse_reference(
+        "OECD (2019). Regional outlook 2019. Paris: OECD Publishing. "
+        "https://doi.org/10.5555/9789264312838-en."
+    )
+    assert r.authors == (Author("OECD", "", True),)
+    assert r.title == "Regional outlook 2019"  # a year inside the title stays in the title
+    assert (r.place, r.publisher) == ("Paris", "OECD Publishing")
+    assert r.doi == "10.5555/9789264312838-en"
+    assert r.url == "https://doi.org/10.5555/9789264312838-en"  # the trailing period dropped
+
+
+def test_chicago_author_date_with_quoted_title():
+    r = parse_reference(
+        "Halvorsen, Ingrid. 2004. “Fishing Rights and the Coastal State.” Journal of Northern "
+        "Law 18 (2): 77–102."
+    )
+    assert r.authors == (Author("Halvorsen", "Ingrid"),)
+    assert r.title == "Fishing Rights and the Coastal State"  # quotes and stop removed
+    assert (r.container, r.volume, r.issue, r.pages) == ("Journal of Northern Law", "18", "2",
+                                                          "77–102")
+
+
+def test_numbered_ieee_entry_given_names_first():
+    r = parse_reference(
+        "[4] K. Ito and L. Brandt, “Sparse ledgers for harbour logistics,” IEEE Trans. Port "
+        "Syst., vol. 9, no. 4, pp. 311–325, 2019."
+    )
+    assert r.authors == (Author("Ito", "K."), Author("Brandt", "L."))
+    assert r.title == "Sparse ledgers for harbour logistics"
+    assert (r.volume, r.issue, r.pages, r.year) == ("9", "4", "311–325", "2019")
+
+
 def test_persons_with_particles_and_two_part_surnames():
     r = parse_reference(
         "van der Berg, A. and De Souza, M. (2013). Coastal towns in decline. Urban Studies "

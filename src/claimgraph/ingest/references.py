@@ -35,7 +35,9 @@ class Author:
     """One author as printed: a person (family name + given names or initials) or a body.
 
     A corporate author ("Department for Education", "World Health Organization") has its whole
-    name in `family` and an empty `given`, so it is never mistaken for a surname plus initials.
+    name in `family` and an empty `given`, so it is never mistaken for a surname plus initials
+    (except a jurisdiction printed inverted like a person, "Britain., G.": the printed initial
+    stays in `given`).
     """
 
     family: str
@@ -152,8 +154,8 @@ def _clean(value: str) -> str | None:
     while True:
         before = value
         value = value.strip(_TRAIL)
-        if value[:1] in _QUOTES or value[-1:] in _QUOTES:
-            value = value.strip(_QUOTES)
+        if value[:1] in _QUOTES and value[-1:] in _QUOTES:  # “Title,” but not ‘Brexit’ and ...
+            value = value[1:-1]
         if value.endswith(".") and not _ABBREV_END.search(value):
             value = value[:-1]
         if value.startswith("(") and value.endswith(")") and value.count("(") == 1:
@@ -300,7 +302,23 @@ def split_authors(text: str) -> tuple[Author, ...]:
     text = _MARKERS.sub(" ", text)
     text = re.sub(r"\b(?:et\.?\s*al|and others|u\.\s*a)\b\.?", " ", text, flags=re.I)
     text = re.sub(r"\((?:eds?|hrsg|coord|comp)\.?\)", " ", text, flags=re.I)
-    chunks = re.split(r"\s+(?:and|&|und|et|y)\s+|;|\s&|&\s", text)
+    pieces = re.split(r"(\s+(?:and|&|und|et|y)\s+|;|\s&|&\s)", text)
+    chunks = [pieces[0]]
+    for sep, right in zip(pieces[1::2], pieces[2::2], strict=True):
+        left = chunks[-1].split(",")[-1].strip()
+        right_parts = [p.strip() for p in right.split(",")]
+        person_right = any(_is_initials(w) for w in right_parts[0].split()) or (
+            len(right_parts) > 1 and _is_initials(right_parts[1])
+        )
+        person_left = any(_is_initials(w) for w in left.split()) or len(left.split()) < 2
+        # 'Department of Health and Social Care', '... Equal Opportunity and Human Rights
+        # Commission': the connector is inside a body's name, not between two authors
+        if sep.strip() != ";" and not person_right and not person_left and (
+            _is_corporate(left) or _is_corporate(right_parts[0])
+        ):
+            chunks[-1] += sep + right
+        else:
+            chunks.append(right)
     parts = [_strip_part(p) for c in chunks for p in c.split(",")]
     parts = [p for p in parts if p.strip(".")]
     out: list[Author] = []
