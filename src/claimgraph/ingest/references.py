@@ -89,6 +89,15 @@ def _get_tagger() -> Any:
 _PAREN_YEAR = re.compile(r"\((?:(?:1[5-9]|20)\d\d[a-z]?|n\.\s?d\.?)\)[.,:]?")
 
 
+def _runs(labels: list[str]) -> tuple[list[tuple[str, int]], list[int]]:
+    """Runs of equal labels as (label, length), and the index where each run starts."""
+    runs = [(lab, len(list(g))) for lab, g in groupby(labels)]
+    starts = [0]
+    for _, n in runs[:-1]:
+        starts.append(starts[-1] + n)
+    return runs, starts
+
+
 def tag_tokens(tokens: list[str]) -> list[str]:
     """The label of every token: the CRF's best sequence, then three structural repairs.
 
@@ -105,11 +114,11 @@ def tag_tokens(tokens: list[str]) -> list[str]:
         return []
     with _lock:
         labels = list(_get_tagger().tag(sequence_features(tokens)))
-    runs = [(lab, len(list(g))) for lab, g in groupby(labels)]
-    starts = [sum(n for _, n in runs[:k]) for k in range(len(runs))]
+    runs, starts = _runs(labels)
     for k, (_lab, n) in enumerate(runs):
         if 0 < k < len(runs) - 1 and runs[k - 1][0] == runs[k + 1][0] == "author" and n <= 8:
             labels[starts[k] : starts[k] + n] = ["author"] * n
+    runs, starts = _runs(labels)
     date = next((k for k, (lab, _) in enumerate(runs) if lab == "date"), -1)
     if (
         1 < date < 5
@@ -364,10 +373,8 @@ def parse_reference(text: str) -> ParsedReference:
     volume = issue = None
     if "volume" in runs:
         volume, issue = _volume_issue(" ".join(runs["volume"]))
-    doi = None
-    for tok, lab in zip(tokens, labels, strict=True):
-        if lab in ("doi", "url", "note") or "doi" in tok.lower():
-            doi = doi or _doi(tok)
+    # a DOI is unambiguous wherever it is printed (a doi.org URL, "doi:", a note)
+    doi = next((d for d in map(_doi, tokens) if d), None)
     url = None
     for run in runs.get("url", []) + [t for t in tokens if "://" in t or "www." in t.lower()]:
         m = _URL.search(run)
@@ -380,7 +387,7 @@ def parse_reference(text: str) -> ParsedReference:
     return ParsedReference(
         text=text,
         authors=authors,
-        year=_year(" ".join(runs.get("date", [])[:1])),
+        year=next((y for y in map(_year, runs.get("date", [])) if y), None),
         title=first("title"),
         container=first(*_CONTAINERS),
         volume=volume,
