@@ -242,7 +242,7 @@ def test_model_opens_lazily_on_first_parse():
 
 # ---- the bundled essay ----------------------------------------------------------------------
 
-# (first author's family name, year, title, DOI, URL) as curated in data/.../90-references.ttl
+# (first author's family name, year, title, DOI, URL) as curated in data/shared/works.ttl
 ESSAY = [
     ("Britain", "2015", "The EU and Russia : before and beyond the crisis in Ukraine", None, None),
     ("Hamilton", "2019", "Open door : NATO and Euro-Atlantic security after the Cold War",
