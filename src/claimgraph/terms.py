@@ -49,6 +49,7 @@ PREFIXES: dict[str, str] = {
     "rverb": VOCAB + "reporting-verb/",
     "mod": VOCAB + "modality/",
     "cform": VOCAB + "citation-form/",
+    "status": VOCAB + "status/",
     "doc": ID + "doc/",
     "source": ID + "source/",
     "actor": ID + "actor/",

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .anchors import DocumentCheck, SpanMismatch, check_anchors
+from .draftprofile import apply_draft_profile
 from .store import parse_rdf_file
 from .terms import CG, ONTOLOGY_GRAPH, SHAPES_GRAPH, compact
 from .texts import TextSources
@@ -171,6 +172,7 @@ def validate_quads(
         allow_infos=True,
         inference="none",
     )
+    apply_draft_profile(report_graph, data_graph, shapes_graph)
     return _read_report(report_graph, data_graph, checks)
 
 
