@@ -20,6 +20,7 @@ __all__ = [
     "claims_command",
     "export_command",
     "graphs_command",
+    "ingest_command",
     "load_command",
     "push_command",
     "queries_command",
@@ -215,6 +216,26 @@ def graphs_command(format: str, store: str | None, wide: bool = False) -> int:
     )
     lines.append(f"({len(counts)} graph{'s' if len(counts) != 1 else ''})")
     _out(("\n".join(lines) + "\n").encode())
+    return 0
+
+
+def ingest_command(
+    essay: str, doc: str | None, output: str | None, report: bool, format: str
+) -> int:
+    from ..ingest.pipeline import ingest
+
+    done = ingest(essay, doc=doc, out=output)
+    r = done.report
+    if report:  # the report names both files itself
+        body = r.to_json() if format == "json" else r.to_table()
+        _out(body.encode("utf-8"))
+        return 0
+    _say(
+        f"wrote {done.draft_path} ({r.candidates} draft claims, {r.citations_found} citations, "
+        f"{r.references_parsed} references) and its text {done.text_path}"
+    )
+    for line in r.missing:
+        _say(f"claimgraph: note: missing: {line}")
     return 0
 
 

@@ -107,6 +107,29 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "ingest",
+        "Draft a claim graph from a new essay (text or saved HTML page), for an analyst to "
+        "curate: writes DRAFT.ttl and, beside it, DRAFT.txt, the text its anchors point into.",
+        "claimgraph ingest essay.txt --doc my-essay -o my-essay.ttl --report",
+        "ingest_command",
+        (
+            Opt(("--doc",), "The document's slug, in its IRI (…/id/doc/SLUG). Default: from "
+                "the file name.", metavar="SLUG"),
+            Opt(("--output", "-o"), "Write the draft here (.ttl, or .trig); the text goes "
+                "beside it (.txt). Default: SLUG.draft.ttl.", metavar="DRAFT"),
+            Opt(("--report",), "Print what was found and what is left to curate.",
+                metavar=None, default=False),
+            Opt(
+                ("--format", "-f"),
+                "The report as table or json.",
+                metavar="[table|json]",
+                default="table",
+                choices=("table", "json"),
+            ),
+        ),
+        (Argument("ESSAY", "The essay: plain text (UTF-8) or a saved web page (.html)."),),
+    ),
+    Command(
         "load",
         "Add RDF files to the on-disk store: all of them or none, even if the load is killed.",
         "claimgraph load notes.ttl --graph http://example.org/notes --store ./store",

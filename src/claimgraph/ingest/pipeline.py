@@ -81,10 +81,12 @@ def bundled_aliases() -> dict[str, str]:
 
 def _slug(doc: str | None, path: Path) -> str:
     slug = doc if doc is not None else mint_slug(path.stem)
-    if slug != mint_slug(slug) or slug == SHARED_FOLDER:
+    if slug == SHARED_FOLDER:
+        raise ParameterError(f"--doc {slug!r} is taken: it names what all documents share")
+    if slug != mint_slug(slug):
         raise ParameterError(
-            f"--doc {slug!r} is not a usable document slug: lower-case letters, digits and "
-            f"hyphens, not {SHARED_FOLDER!r} (for example {mint_slug(slug)!r})"
+            f"--doc {slug!r} is not a document slug (lower-case letters, digits and hyphens): "
+            f"try {mint_slug(slug)!r}"
         )
     return slug
 

@@ -52,13 +52,28 @@ def _year4(year: str | None) -> str | None:
     return m.group(0) if m else None
 
 
+# a name that is only initials ("M.E", "A") is no surname for either reader
+_INITIALS = re.compile(r"^\s*(?:[A-Z][a-z]?\.\s*-?\s*)*[A-Z](?:[a-z]?\.)?\s*$")
+
+
+def _surname(name: str) -> str:
+    """The folded last word of a name: "M. Rocha" and "Rocha" are the same reading."""
+    words = _fold(name).split()
+    return words[-1] if words else ""
+
+
 def disagreement(parsed: ParsedReference, key: ReferenceKey) -> str | None:
-    """The review note for an entry the two readers read differently, else None."""
-    crf = [_fold(a.family) for a in parsed.authors if a.family]
-    simple = [_fold(s) for s in key.surnames]
+    """The review note for an entry the two readers read differently, else None.
+
+    Surnames are compared only for author-year entries: a numbered entry is resolved by its
+    number, so the grammar's reading of its names was never used.
+    """
+    crf = [_surname(a.family) for a in parsed.authors
+           if a.family.strip() and not _INITIALS.match(a.family)]
+    simple = [_surname(s) for s in key.surnames if s.strip() and not _INITIALS.match(s)]
     year_crf = (parsed.year or "").replace(" ", "").lower() or None
     problems = []
-    if (crf[:1] != simple[:1]) or set(crf) != set(simple):
+    if key.number is None and (crf[:1] != simple[:1] or set(crf) != set(simple)):
         problems.append(
             f"surnames: the parser reads {'; '.join(a.family for a in parsed.authors) or 'none'}, "
             f"the author-year grammar {'; '.join(key.surnames) or 'none'}"
@@ -66,8 +81,9 @@ def disagreement(parsed: ParsedReference, key: ReferenceKey) -> str | None:
     if year_crf != key.year:
         problems.append(f"year: the parser reads {parsed.year or 'none'}, "
                         f"the author-year grammar {key.year or 'none'}")
-    return "The two readers of this entry disagree on " + " and ".join(problems) + "." \
-        if problems else None
+    if not problems:
+        return None
+    return "The two readers of this entry disagree on " + " and ".join(problems) + "."
 
 
 def _actor(g: DraftGraph, author: Author) -> str:
