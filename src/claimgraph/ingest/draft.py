@@ -33,17 +33,11 @@ from .speech import SpeechProposal
 from .structure import Markers
 from .works import DraftWorks, add_references
 
-__all__ = ["Draft", "IngestRun", "build_draft", "reporting_verb_concept"]
+__all__ = ["Draft", "IngestRun", "activity_iri", "build_draft"]
 
 SOFTWARE_AGENT = PREFIXES["actor"] + "claimgraph"
 _FORMS = {"narrative": "narrative", "parenthetical": "parenthetical",
           "year-only": "descriptive", "numbered": "numbered"}
-# stems of verb forms → the reporting-verb concept (the scheme's concepts only)
-_VERB_STEMS = (
-    ("show", "show"), ("demonstrat", "demonstrate"), ("not", "note"), ("emphasi", "emphasise"),
-    ("argu", "argue"), ("suggest", "suggest"), ("claim", "claim"), ("accus", "accuse"),
-    ("stat", "state"), ("express", "express"), ("justif", "justify"), ("insist", "insist"),
-)
 _DATE_FORMATS = ("%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y-%m-%d", "%A, %B %d, %Y",
                  "%A %d %B %Y", "%B %d %Y", "%d/%m/%Y")
 
@@ -66,18 +60,6 @@ class Draft:
     claims: int
     reported: int
     author_found: bool
-
-
-def reporting_verb_concept(verb: str | None) -> str | None:
-    """The rverb: concept of a reporting verb form ("argued", "notes that"), or None when the
-    scheme has no concept for it."""
-    if not verb:
-        return None
-    word = verb.split()[0].lower()
-    for stem, concept in _VERB_STEMS:
-        if word.startswith(stem) and not (stem == "not" and not word.startswith("note")):
-            return PREFIXES["rverb"] + concept
-    return None
 
 
 def _iso_date(line: str) -> str | None:
@@ -172,8 +154,9 @@ def _citation_text(rc: ResolvedCitation) -> str:
 
 
 def _citations(g: DraftGraph, analysis: TextAnalysis, works: DraftWorks,
-               sections: Sequence[tuple[int, int, str, int]]) -> list[tuple[int, str]]:
-    """(start, IRI) per citation, after writing them with their resolution flags."""
+               sections: Sequence[tuple[int, int, str, int]]
+               ) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(start, IRI, cited works) per citation, after writing them with their flags."""
     out = []
     taken: set[str] = set()
     for rc in analysis.citations:
@@ -212,7 +195,7 @@ def _citations(g: DraftGraph, analysis: TextAnalysis, works: DraftWorks,
             g.lit(iri, CG + "lowConfidence", "true", "boolean")
         g.add(iri, CG + "inSection", _section_of(sections, c.start)[0])
         g.add(iri, CG + "anchor", g.anchor(f"citation-{slug}", c.start, c.end))
-        out.append((c.start, iri))
+        out.append((c.start, iri, tuple(works.works[e] for e in rc.entries)))
     return out
 
 
@@ -284,10 +267,16 @@ def build_draft(
         g.add(iri, CG + "statedIn", g.doc_iri)
         g.add(iri, CG + "inSection", section)
         g.add(iri, CG + "anchor", g.anchor(f"claim-{n:04d}", cand.start, cand.end))
-        for start, citation in citations:
+        cited: list[str] = []
+        for start, citation, cited_works in citations:
             if cand.start <= start < cand.end:
                 g.add(iri, CG + "hasCitation", citation)
+                cited.extend(w for w in cited_works if w not in cited)
         proposal = speech.get((cand.start, cand.end))
+        if proposal is not None and proposal.cue.factive:
+            # the one rule: a factive verb keeps the author's voice, the work is evidence
+            for work in cited:
+                g.add(iri, NS["cito"] + "citesAsEvidence", work)
         voices: list[str] = []
         if proposal is not None and proposal.reported:
             voices = [v for v in _voices(g, proposal, actors or {}, works) if v != author]
@@ -300,9 +289,11 @@ def build_draft(
                   f"{proposal.confidence:.2f}): check the voice and decide the stance.")
         else:
             g.add(iri, NS["prov"] + "wasAttributedTo", author)
-        verb = reporting_verb_concept(proposal.cue.verb) if proposal else None
-        if verb:
-            g.add(iri, CG + "reportingVerb", verb)
+        if proposal is not None and proposal.cue.concept:
+            g.add(iri, CG + "reportingVerb", proposal.cue.concept)
+        elif proposal is not None and proposal.cue.verb and proposal.cue.kind == "verb":
+            g.lit(iri, CG + "reviewNote", f"Reporting verb '{proposal.cue.verb}' "
+                  f"({proposal.cue.verb_class}) has no concept in the scheme yet.")
     quads = tuple(g.quads)
     return Draft(quads, works, len(analysis.candidates), reported,
                  analysis.structure.byline is not None)

@@ -57,25 +57,25 @@ def run_started(now: datetime | None = None) -> datetime:
 
 
 def bundled_aliases() -> dict[str, str]:
-    """Names of the bundled shared actors (``rdfs:label`` and ``skos:altLabel``) → actor IRI,
-    plus the speech module's built-in aliases whose actor is one of them: the lexicon is data."""
+    """Names of the bundled shared actors (:func:`~.lexicon.actor_aliases`: ``rdfs:label``,
+    ``foaf:name``, ``skos:altLabel``) → actor IRI, plus the speech module's built-in aliases
+    whose actor is one of them: the lexicon is data. Only the actors file is read, not the
+    whole bundled store, so that ingest stays quick."""
     import pyoxigraph as ox
 
     from ..resources import bundled_dir
+    from ..terms import SHARED_GRAPH
+    from .lexicon import actor_aliases
 
     path = bundled_dir("data") / SHARED_FOLDER / "actors.ttl"
-    names: dict[str, str] = {}
     if not path.is_file():
-        return names
-    labels = {"http://www.w3.org/2000/01/rdf-schema#label",
-              "http://www.w3.org/2004/02/skos/core#altLabel"}
-    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-        if t.predicate.value in labels and isinstance(t.object, ox.Literal):
-            names.setdefault(t.object.value, t.subject.value)
-    by_label = {k.casefold(): v for k, v in names.items()}
+        return {}
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(SHARED_GRAPH))
+    names = actor_aliases(store)
     for alias, key in sorted(DEFAULT_ALIASES.items()):
-        if key.casefold() in by_label:
-            names.setdefault(alias, by_label[key.casefold()])
+        if key.casefold() in names:
+            names.setdefault(alias.casefold(), names[key.casefold()])
     return dict(sorted(names.items()))
 
 
