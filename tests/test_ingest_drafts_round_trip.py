@@ -171,3 +171,19 @@ def test_citations_it_cannot_settle_are_flagged_as_the_curated_data_flags_them(t
     data = out.read_text(encoding="utf-8")
     assert "cg:ambiguous true" in data and "cg:unresolved true" in data
     assert "cg:lowConfidence true" in data and "Fits several reference entries" in data
+
+
+def test_a_node_without_the_draft_mark_is_judged_as_curated(harbour, bundled_store, tmp_path):
+    data = harbour.read_text(encoding="utf-8")
+    curated = tmp_path / "curated.ttl"
+    # claim 1 loses its draft mark: its missing kind is a violation again
+    head, sep, rest = data.partition("claim:claim-0001 a cg:Claim ;")
+    assert sep
+    body, dot, tail = rest.partition(" .\n")
+    body = body.replace("\tcg:status status:draft ;\n", "").replace(
+        " ;\n\tcg:status status:draft", "")
+    curated.write_text(head + sep + body + dot + tail, encoding="utf-8")
+    report = api.validate(bundled_store, curated, check_texts=False)
+    assert not report.conforms
+    assert {r.focus for r in report.results if r.severity == "Violation"} == {
+        f"claim:{DOC}/claim-0001"}

@@ -67,11 +67,14 @@ _AGENTS = (
     _PREFIXES
     + """
 SELECT ?claim ?role ?agent ?name WHERE {
-  VALUES (?p ?role) { (prov:wasAttributedTo "asserted by") (cg:reportedBy "reported by")
-                      (cg:relayedBy "relayed by") (cg:relayedIn "relayed in")
-                      (dcterms:subject "about") (dcterms:temporal "about time")
-                      (prov:wasGeneratedBy "uttered at") }
+  VALUES (?p ?given) { (prov:wasAttributedTo "asserted by") (cg:reportedBy "reported by")
+                       (cg:relayedBy "relayed by") (cg:relayedIn "relayed in")
+                       (dcterms:subject "about") (dcterms:temporal "about time")
+                       (prov:wasGeneratedBy "uttered at") }
   ?claim ?p ?agent .
+  # a tool run (claimgraph ingest's draft activity) generated the node; nobody uttered it there
+  BIND (IF(?p = prov:wasGeneratedBy && EXISTS { ?agent a prov:Activity }, "drafted by",
+           ?given) AS ?role)
   OPTIONAL { ?agent rdfs:label|dcterms:title ?name }
 } ORDER BY ?role ?agent
 """
@@ -264,7 +267,7 @@ def render_card(card: ClaimCard) -> str:
     if card.verb:
         field_("verb", card.verb)
     field_("stance", card.stance)
-    for role in ("uttered at", "about time"):
+    for role in ("uttered at", "about time", "drafted by"):
         if by_role.get(role):
             field_(role, "; ".join(by_role[role]))
     if card.start is not None:
