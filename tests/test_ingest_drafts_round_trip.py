@@ -187,3 +187,14 @@ def test_a_node_without_the_draft_mark_is_judged_as_curated(harbour, bundled_sto
     assert not report.conforms
     assert {r.focus for r in report.results if r.severity == "Violation"} == {
         f"claim:{DOC}/claim-0001"}
+
+
+def test_a_trig_draft_names_its_document_graph_so_load_needs_no_graph_option(tmp_path):
+    out = tmp_path / "tidal.trig"
+    ingest(TIDAL, out=out, started=STARTED)
+    store_dir = tmp_path / "store"
+    api.load_into(store_dir, [out])
+    store = open_store(store_dir)
+    graph = ox.NamedNode(document_graph("tidal-mills"))
+    assert len(list(store.quads_for_pattern(None, None, None, graph))) > 100
+    assert out.with_suffix(".txt").is_file()
