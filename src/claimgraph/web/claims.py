@@ -85,7 +85,7 @@ def _graph(claim: str, label: str, answers: dict[str, Rows]) -> dict[str, Any]:
     edges: list[dict[str, str]] = []
 
     def add(node: str, text: str, kind: str, source: str, target: str, rel: str) -> None:
-        nodes.setdefault(node, {"id": node, "label": text[:60], "kind": kind})
+        nodes.setdefault(node, {"id": node, "label": text, "kind": kind})
         edges.append({"id": f"e{len(edges)}", "source": source, "target": target, "label": rel})
 
     for r in answers["sources"].values():
