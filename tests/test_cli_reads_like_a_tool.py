@@ -9,7 +9,7 @@ import re
 import pytest
 
 from claimgraph.cli import app
-from claimgraph.cli.table import COMMANDS
+from claimgraph.cli.commandtable import COMMANDS
 
 NAMES = [c.name for c in COMMANDS]
 

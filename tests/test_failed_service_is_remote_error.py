@@ -85,3 +85,31 @@ def test_local_query_with_failing_service_raises_remote_error(bundled_store, fak
     with pytest.raises(RemoteError) as caught:
         execute(bundled_store, query, allow_service=("127.0.0.1",))
     assert SECRET not in str(caught.value) and "text/html" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        # glued on: pyoxigraph still reads the keyword (and the guard lets the allowed host by)
+        "SELECT * {{ ?a ?b 1SERVICE <{url}/> {{ ?s ?p ?o }} }}",
+        "ASK {{ FILTER(true) service <{url}/> {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_a_failing_allowed_service_is_a_remote_error_however_it_is_spelled(
+    bundled_store, fake_server, template
+):
+    remote = fake_server(200, f"<p>{SECRET}</p>".encode(), content_type="text/html")
+    query = template.format(url=remote.url)
+    with pytest.raises(RemoteError) as caught:
+        execute(bundled_store, query, allow_service=("127.0.0.1",))
+    assert remote.requests and SECRET not in str(caught.value)
+
+
+def test_may_reach_out_reads_as_the_guard_does():
+    from claimgraph.guard import may_reach_out
+
+    assert may_reach_out("ASK{1SERVICE<http://a/>{}}")
+    assert may_reach_out("ASK{\\u0053ERVICE<http://a/>{}}")
+    assert not may_reach_out("ASK { ?s ?p 'x' }")
+    assert not may_reach_out("LOAD <http://a/>")  # LOAD reaches out only in an update
+    assert may_reach_out("LOAD <http://a/>", update=True)

@@ -313,3 +313,38 @@ def test_the_second_essay_gets_its_own_answers(name, three):
 
 def test_every_stored_query_is_checked_on_the_second_essay():
     assert sorted(SECOND_EXPECTED) == sorted(CATALOG)
+
+
+def test_the_three_documents_conform_with_each_documents_own_warnings(three):
+    """Validation runs over all documents at once; an uncited entry is judged per document
+    (the second essay lists Smith 2019 and cites it nowhere), and each copy of the essay keeps
+    its own unresolved citation."""
+    from claimgraph.validate import validate_store
+
+    report = validate_store(three)
+    assert report.conforms, report.to_text()
+    assert sorted((r.focus, r.severity) for r in report.results) == [
+        ("citation:bpn-copy/madeira-2019", "Warning"),
+        ("citation:broken-promises-narrative/madeira-2019", "Warning"),
+        (f"citation:{SECOND}/tsygankov-2012-ivanov-2020", "Warning"),
+        (f"reference:{SECOND}/smith-2019", "Warning"),
+    ]
+
+
+def test_an_export_of_one_document_declares_its_own_prefixes(three):
+    """One document's items are written claim:SLUG, as in its data files; with several
+    documents no prefix could name both, so none is declared."""
+    from claimgraph.serialize import serialize_quads
+
+    graph = ox.NamedNode(document_graph(SECOND))
+    one = serialize_quads(three.quads_for_pattern(None, None, None, graph), "turtle").decode()
+    assert f"@prefix claim: <https://w3id.org/claimgraph/id/doc/{SECOND}/claim/> ." in one
+    assert "\nclaim:mistrust-will-persist " in one
+    quads = [
+        q
+        for doc in ESSAYS
+        for q in three.quads_for_pattern(None, None, None, ox.NamedNode(document_graph(doc)))
+    ]
+    both = serialize_quads(quads, "trig").decode()
+    assert "@prefix claim:" not in both
+    assert set(ox.parse(both, format=ox.RdfFormat.TRIG)) == set(quads)

@@ -196,3 +196,16 @@ def test_hostile_string_value_is_bound_as_a_literal_and_changes_nothing(tmp_path
     result = run_stored(store, q, {"name": "alpha"})
     assert result.variables == ["x"]  # the echoed parameter column is dropped
     assert result.rows == [(ox.NamedNode(ex + "a"),)]
+
+
+def test_an_optional_parameter_left_out_or_empty_binds_nothing(bundled_store):
+    from claimgraph.catalog import load_catalog
+
+    q = load_catalog().get_query("claims-per-section")
+    assert bind_parameters(q, {}, bundled_store) == {}
+    assert bind_parameters(q, {"doc": " "}, bundled_store) == {}  # an empty web-form field
+    bound = bind_parameters(q, {"doc": "broken-promises-narrative"}, bundled_store)
+    doc = ox.NamedNode(PREFIXES["doc"] + "broken-promises-narrative")
+    assert bound == {ox.Variable("doc"): doc}
+    with pytest.raises(ParameterError, match="there is no cg:Document"):
+        bind_parameters(q, {"doc": "no-such-essay"}, bundled_store)

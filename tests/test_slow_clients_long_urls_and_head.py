@@ -156,7 +156,10 @@ def test_head_answers_headers_without_running_the_query(port: int):
 
 def test_health_reports_workers_and_backlog(port: int):
     health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=30).json()
-    assert set(health) == {"status", "workers", "idle", "running", "queued", "starting"}
+    assert set(health) == {"status", "workers", "idle", "running", "queued", "starting", "cache"}
+    assert set(health["cache"]) == {
+        "entries", "hits", "misses", "answered_at_socket", "relayed_at_socket"
+    }
     assert health["status"] == "ok" and health["workers"] == 2
 
 

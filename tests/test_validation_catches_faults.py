@@ -226,17 +226,19 @@ def test_unresolved_citation_is_a_warning_not_a_violation(bundled_store, mini):
     quads.append(ox.Quad(_n(EX + "citation-lu"), _n(CG + "unresolved"), ox.Literal(True)))
     report = check(bundled_store, quads)
     assert report.conforms
-    # the reference is now cited by nothing: that is a second warning, on the source
+    # the reference is now cited by nothing: that is a second warning, on the list's entry
     assert sorted((r.focus, r.severity) for r in report.results) == [
         (f"<{EX}citation-lu>", "Warning"),
-        (f"<{EX}lu-0760>", "Warning"),
+        (f"<{EX}reference-lu>", "Warning"),
     ]
     by_focus = {r.focus: r.message for r in report.results}
     assert (
         by_focus[f"<{EX}citation-lu>"]
         == "The citation names a work that is not in the reference list."
     )
-    assert by_focus[f"<{EX}lu-0760>"] == "No in-text citation of the essay cites this reference."
+    assert by_focus[f"<{EX}reference-lu>"] == (
+        "No in-text citation of this entry's document cites the work it refers to."
+    )
 
 
 def test_citation_neither_resolved_nor_flagged(bundled_store, mini):

@@ -138,13 +138,29 @@ def load_into(
     return load_into_folder(store_dir, files, graph=graph, fmt=fmt, base_iri=base_iri, names=names)
 
 
-def validate(store: ox.Store, data_file: str | Path | None = None):  # type: ignore[no-untyped-def]
-    """Validate the store's documents (or one file) against the shapes; see ``validate.py``."""
+def validate(  # type: ignore[no-untyped-def]
+    store: ox.Store,
+    data_file: str | Path | None = None,
+    texts: Sequence[str | Path] = (),
+    *,
+    check_texts: bool = True,
+    folders: str | None = None,
+    essay: str | None = None,
+):
+    """Validate the store's documents (or one file) against the shapes; see ``validate.py``.
+
+    Every anchor is checked against its document's text as well: ``texts`` (each must serve a
+    document), else the document's file in ``folders`` (default: ``$CLAIMGRAPH_TEXTS``) or
+    ``essay`` (default: ``$CLAIMGRAPH_ESSAY``); see :class:`~claimgraph.texts.TextSources`.
+    ``check_texts=False`` runs SHACL alone.
+    """
+    from .texts import text_sources
     from .validate import validate_file, validate_store
 
+    sources = text_sources(texts, folders, essay) if check_texts else None
     if data_file is not None:
-        return validate_file(store, data_file)
-    return validate_store(store)
+        return validate_file(store, data_file, sources)
+    return validate_store(store, sources)
 
 
 def export(

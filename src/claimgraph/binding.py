@@ -10,6 +10,7 @@ that a local store and a remote endpoint give the same "did you mean".
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -138,9 +139,8 @@ def _per_document_hint(slug: str, kind: str, by_doc: Mapping[str, list[str]]) ->
     """``; did you mean 'claim:A/x' or 'claim:B/x'?``: the closest slug in each document."""
     close = []
     for doc in sorted(by_doc):
-        hint = did_you_mean(slug, by_doc[doc])
-        if hint:
-            near = hint.split("'")[1]
+        # the same measure as catalog.did_you_mean, applied to each document's slugs
+        for near in difflib.get_close_matches(slug, by_doc[doc], n=1, cutoff=0.6):
             close.append(repr(compact(document_item(doc, kind, near))))
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
@@ -216,8 +216,8 @@ def bind_parameters(
     subs: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
     for p in query.params:
         raw = values.get(p.name, p.default)
-        if raw is None and p.optional:
-            continue  # an optional parameter left out stays a free variable
+        if p.optional and (raw is None or not raw.strip()):
+            continue  # left out (or left empty, as a web form does): a free variable
         if raw is None:
             raise ParameterError(
                 f"query {query.name!r} needs parameter {p.name!r} ({p.description})"

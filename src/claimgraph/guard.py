@@ -28,6 +28,7 @@ __all__ = [
     "guard_query",
     "query_form",
     "declared_prefixes",
+    "may_reach_out",
 ]
 
 MAX_QUERY_BYTES = 64 * 1024
@@ -149,6 +150,16 @@ def _spellings(text: str) -> list[str]:
             break
         found.append(decoded)
     return found
+
+
+def may_reach_out(text: str, *, update: bool = False) -> bool:
+    """Whether ``text`` names SERVICE (or, in an update, LOAD) the way the guard reads it.
+
+    Every spelling, no word boundary: ``1SERVICE<…>`` is the keyword to pyoxigraph. Used to
+    tell a failure of an allowed remote from a failure of the query itself.
+    """
+    words = _REMOTE_WORD if update else _SERVICE_WORD
+    return any(words.search(spelling) for spelling in _spellings(text))
 
 
 def guard_query(

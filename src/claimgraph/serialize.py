@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from . import formats
-from .terms import PREFIXES
+from .terms import PREFIXES, document_item, split_document_item
 
 __all__ = [
     "canonical_quads",
@@ -40,7 +40,23 @@ def used_prefixes(terms: Iterable[Term]) -> dict[str, str]:
         elif isinstance(t, ox.Literal):
             iris.add(t.datatype.value)
     ordered = sorted(PREFIXES.items())
-    return {p: ns for p, ns in ordered if any(i.startswith(ns) for i in iris)}
+    used = {p: ns for p, ns in ordered if any(i.startswith(ns) for i in iris)}
+    return used | _document_prefixes(iris)
+
+
+def _document_prefixes(iris: set[str]) -> dict[str, str]:
+    """``claim:`` and the like for items minted under a document, as the data files write them,
+    when the IRIs hold items of one document only (with several, no prefix could name both)."""
+    kinds: dict[str, set[str]] = {}
+    for iri in iris:
+        item = split_document_item(iri)
+        if item is not None:
+            kinds.setdefault(item[1], set()).add(item[0])
+    docs = set().union(*kinds.values()) if kinds else set()
+    if len(docs) != 1:
+        return {}
+    (doc,) = docs
+    return {kind: document_item(doc, kind, "") for kind in sorted(kinds)}
 
 
 def sort_prefix_lines(data: bytes) -> bytes:

@@ -27,7 +27,7 @@ from .errors import (
     RemoteError,
     query_error_position,
 )
-from .guard import guard_query
+from .guard import guard_query, may_reach_out
 from .terms import PREFIXES
 
 #: ``typing.TYPE_CHECKING`` without importing typing, which every cold CLI command would pay for.
@@ -42,7 +42,6 @@ __all__ = [
     "update",
     "declares_dataset",
     "needed_prefixes",
-    "REACHES_OUT",
     "remote_failure",
     "materialise",
     "run_stored",
@@ -113,23 +112,37 @@ def execute(
         if not declares_dataset(text, base if isinstance(base, str) else None):
             kwargs["use_default_graph_as_union"] = True
     try:
-        try:
-            raw = store.query(text, **kwargs)  # type: ignore[arg-type]
-        except SyntaxError as e:
-            if prefixes is PREFIXES or not str(e.msg).startswith("error at "):
-                raise
-            kwargs["prefixes"] = PREFIXES  # the lexer missed a prefix the text uses
-            raw = store.query(text, **kwargs)  # type: ignore[arg-type]
-        return materialise(raw, max_rows)
-    except SyntaxError as e:
-        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
+        return _query(store, text, kwargs, prefixes, max_rows)
+    except (SyntaxError, RuntimeError) as caught:
+        # The failed frames hold pyoxigraph's result iterator, which must be dropped on the
+        # thread that made it; a caller keeping the error could free it anywhere.
+        caught.__traceback__ = None
+        failure = caught
+    if isinstance(failure, SyntaxError):
+        if not str(failure.msg).startswith("error at ") and may_reach_out(text):
             raise remote_failure() from None  # not the SPARQL parser: a SERVICE's answer
-        line, col, msg = query_error_position(e)
+        line, col, msg = query_error_position(failure)
         raise QuerySyntaxError(msg, path=source, line=line, column=col) from None
-    except RuntimeError as e:
-        if REACHES_OUT.search(text):
-            raise remote_failure() from None
-        raise QuerySyntaxError(f"query cannot run: {e}", path=source) from None
+    if may_reach_out(text):
+        raise remote_failure() from None
+    raise QuerySyntaxError(f"query cannot run: {failure}", path=source) from None
+
+
+def _query(
+    store: ox.Store,
+    text: str,
+    kwargs: dict[str, object],
+    prefixes: object,
+    max_rows: int | None,
+) -> QueryResult:
+    try:
+        raw = store.query(text, **kwargs)  # type: ignore[arg-type]
+    except SyntaxError as e:
+        if prefixes is PREFIXES or not str(e.msg).startswith("error at "):
+            raise
+        kwargs["prefixes"] = PREFIXES  # the lexer missed a prefix the text uses
+        raw = store.query(text, **kwargs)  # type: ignore[arg-type]
+    return materialise(raw, max_rows)
 
 
 def update(
@@ -149,12 +162,12 @@ def update(
     except SyntaxError as e:
         # The SPARQL parser says "error at L:C: …"; anything else is the parser of the data
         # a LOAD fetched, whose message quotes that data.
-        if not str(e.msg).startswith("error at ") and REACHES_OUT.search(text):
+        if not str(e.msg).startswith("error at ") and may_reach_out(text, update=True):
             raise remote_failure() from None
         line, col, msg = query_error_position(e)
         raise QuerySyntaxError(msg, path="update", line=line, column=col) from None
     except RuntimeError as e:
-        if REACHES_OUT.search(text):
+        if may_reach_out(text, update=True):
             raise remote_failure() from None
         raise QuerySyntaxError(f"update cannot run: {e}", path="update") from None
 
@@ -224,10 +237,6 @@ def declares_dataset(text: str, base_iri: str | None = None) -> bool:
     return False
 
 
-#: SERVICE or LOAD anywhere in the text. A run-time error of a text that passed the guard with
-#: either word is taken for a failure of the (allowed) remote: pyoxigraph's message then
-#: carries the remote's content type or body, which is never shown.
-REACHES_OUT = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
 
 
 def remote_failure() -> RemoteError:

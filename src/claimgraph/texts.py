@@ -1,24 +1,28 @@
-"""Finding a document's own text, so that ``show`` can quote a claim without being told where.
+"""Finding a document's own text, so that ``show`` can quote a claim and ``validate`` can check
+the anchors without being told where.
 
 The graph records each document's file name (``cg:fileName``) and the SHA-256 of its text
 (``cg:sha256``); a folder named by ``CLAIMGRAPH_TEXTS`` (several: separated like PATH) is
-searched for that name, and a file is used only when its SHA-256 matches, so a stale copy
-is never quoted from.
+searched for that name. ``show`` uses a file only when its SHA-256 matches, so a stale copy
+is never quoted from; ``validate`` reports the stale copy instead (see :mod:`anchors`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["TEXTS_ENV", "TextLookup", "find_text"]
+__all__ = ["ESSAY_ENV", "TEXTS_ENV", "TextLookup", "TextSources", "find_text", "text_sources"]
 
 #: Environment variable naming the folder(s) that hold document texts.
 TEXTS_ENV = "CLAIMGRAPH_TEXTS"
+#: Environment variable naming the essay's text file (``show --text``'s default, and the tests').
+ESSAY_ENV = "CLAIMGRAPH_ESSAY"
 
 _DOCUMENT = """
 PREFIX cg: <https://w3id.org/claimgraph/ontology#>
@@ -36,6 +40,38 @@ class TextLookup:
 
     path: Path | None
     hint: str | None = None
+
+
+@dataclass(frozen=True)
+class TextSources:
+    """Where ``validate`` may take document texts from.
+
+    ``given`` files were named by the user (``--text``): each must be readable and must serve a
+    document, so a typo never passes as "nothing to check". The environment's files only offer
+    themselves: a ``folders`` entry holds a document's recorded file name, and an ``offered`` file
+    (``CLAIMGRAPH_ESSAY``) serves the document whose file name or SHA-256 it has; a setting meant
+    for the bundled essay therefore never stands in for the text of another graph's document.
+    """
+
+    given: tuple[Path, ...] = ()
+    folders: tuple[Path, ...] = ()
+    offered: tuple[Path, ...] = ()
+
+
+def text_sources(
+    given: Sequence[str | Path] = (),
+    folders: str | None = None,
+    essay: str | None = None,
+) -> TextSources:
+    """``given`` plus the environment's offers: ``CLAIMGRAPH_TEXTS`` folders (``folders``, several
+    separated like PATH) and the ``CLAIMGRAPH_ESSAY`` file (``essay``); None reads the variable."""
+    listed = os.environ.get(TEXTS_ENV, "") if folders is None else folders
+    essay = os.environ.get(ESSAY_ENV, "") if essay is None else essay
+    return TextSources(
+        given=tuple(Path(p) for p in given),
+        folders=tuple(Path(f) for f in listed.split(os.pathsep) if f),
+        offered=(Path(essay),) if essay else (),
+    )
 
 
 def _sha256(path: Path) -> str | None:

@@ -4,7 +4,7 @@ Each command parses its options and makes one library call; errors of the
 :class:`~claimgraph.errors.ClaimgraphError` family and usage errors become one line
 ``claimgraph: error: …`` on stderr and an exit code in exactly one place, :func:`main`.
 Results go to stdout alone; messages go to stderr. The command table lives in
-:mod:`claimgraph.cli.table`, the parser and help in :mod:`claimgraph.cli.spec`, and what
+:mod:`claimgraph.cli.commandtable`, the parser and help in :mod:`claimgraph.cli.spec`, and what
 each command does in :mod:`claimgraph.cli.commands` (imported only once a command runs).
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import ClaimgraphError, Interrupted
+from .commandtable import COMMANDS, DESCRIPTION
 from .spec import UsageError, command_help, parse, top_help
-from .table import COMMANDS, DESCRIPTION
 
 __all__ = ["app", "main", "run"]
 

@@ -219,12 +219,14 @@ def graphs_command(format: str, store: str | None, wide: bool = False) -> int:
     return 0
 
 
-def validate_command(format: str, data: str | None, store: str | None) -> int:
+def validate_command(
+    format: str, data: str | None, store: str | None, text: list[str] | None = None
+) -> int:
     from .. import api
     from ..isolate import run_isolated
 
     def work() -> tuple[bytes, bool]:
-        report = api.validate(_store(store), _path(data))
+        report = api.validate(_store(store), _path(data), text or ())
         if format == "json":
             return report.to_json().encode(), report.conforms
         if format == "turtle":

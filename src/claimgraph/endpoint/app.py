@@ -37,10 +37,11 @@ from starlette.routing import Route
 from ..catalog import Catalog, StoredQuery, load_catalog
 from ..errors import ClaimgraphError, UnknownQueryError
 from ..guard import guard_query, query_form
-from .cache import ResponseCache
+from .cache import ResponseCache, WireAnswer
 from .config import ServerConfig
 from .fastpath import FastPath
 from .hostguard import HostGuardMiddleware
+from .lane import Lane
 from .pages import HTML_HEADERS, html_page, serialize_service_description, service_description
 from .pool import WorkerPool
 from .protocol import (
@@ -69,6 +70,7 @@ from .responses import (
     on_unexpected,
     read_body,
     reply_response,
+    wire_answer,
 )
 from .wire import GRAPH_MEDIA, Reply, error_body
 
@@ -100,6 +102,9 @@ class Endpoint:
         self.catalog = catalog
         self.pool = pool
         self.cache = ResponseCache(config.cache_entries, config.cache_bytes)
+        # With --cors the fast path is off (the CORS middleware must see every response), so
+        # nothing is filed for the lane either.
+        self.lane = None if config.cors else Lane(self, config.host_policy())
         self.page = html_page(catalog, config)
         self.catalog_json = json.dumps(
             [q.as_dict() for q in catalog.values()], ensure_ascii=False
@@ -118,7 +123,15 @@ class Endpoint:
         )
 
     async def health(self, request: Request) -> Response:
-        body = json.dumps(self.pool.health()).encode("utf-8")
+        health = self.pool.health()
+        health["cache"] = {
+            "entries": len(self.cache),
+            "hits": self.cache.hits,
+            "misses": self.cache.misses,
+            "answered_at_socket": self.lane.answered if self.lane is not None else 0,
+            "relayed_at_socket": self.lane.relayed if self.lane is not None else 0,
+        }
+        body = json.dumps(health).encode("utf-8")
         return NoSniffResponse(
             body, media_type="application/json", headers={"Cache-Control": "no-store"}
         )
@@ -141,17 +154,34 @@ class Endpoint:
             return head_response(job.request[3], job.request[4])
         return reply_response(await self.answer(job))
 
-    async def answer(self, job: Job) -> Reply:
-        """The worker's reply to ``job``, or the cached one for the same question."""
+    async def answer(self, job: Job, wire: Hashable | None = None) -> Reply:
+        """The worker's reply to ``job``, or the cached one for the same question.
+
+        ``wire`` is the raw request's key (:func:`.cache.wire_key`): a kept reply is filed
+        under it too, in the form :mod:`.lane` sends.
+        """
+        return (await self.answer_on_wire(job, wire, built=False))[0]
+
+    async def answer_on_wire(
+        self, job: Job, wire: Hashable | None, *, built: bool = True
+    ) -> tuple[Reply, WireAnswer | None]:
+        """:meth:`answer`, with the reply's wire form (when ``built``, or filed under ``wire``)."""
         if not self.cache.enabled:
-            return await self.pool.run(job.request)
+            reply = await self.pool.run(job.request)
+            return reply, wire_answer(reply) if built else None
+        generation = self.cache.generation
         hit = self.cache.get(job.key)
         if hit is not None:
-            return hit
-        generation = self.cache.generation
-        reply = await self.pool.run(job.request)
-        self.cache.put(job.key, reply, generation, job.text)
-        return reply
+            reply, kept = hit, True
+        else:
+            reply = await self.pool.run(job.request)
+            kept = self.cache.put(job.key, reply, generation, job.text)
+        entry = None
+        if built or (kept and wire is not None):
+            entry = wire_answer(reply)
+        if kept and wire is not None and entry is not None:
+            self.cache.put_wire(wire, entry, generation)
+        return reply, entry
 
     def stored_job(
         self, name: str, items: Iterable[tuple[str, str]], accept: str | None
@@ -400,6 +430,7 @@ def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starl
     )
     app.state.pool = pool
     app.state.config = config
+    app.state.endpoint = endpoint
     return app
 
 

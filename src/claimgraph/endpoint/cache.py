@@ -19,10 +19,31 @@ from collections.abc import Hashable
 
 from .wire import GRAPH_MEDIA, Reply
 
-__all__ = ["ResponseCache", "varies"]
+__all__ = ["ResponseCache", "WireAnswer", "WireKey", "varies", "wire_key"]
 
 _VARIES = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE|SERVICE)\b", re.IGNORECASE)
 _GRAPH_MEDIA = frozenset(GRAPH_MEDIA.values())
+
+
+class WireAnswer(tuple[bytes, bytes, bytes]):
+    """A kept reply as it goes on the wire: status line, header lines (ending in the blank
+    line) and body; the per-second ``date`` header goes between the first two when sent."""
+
+    __slots__ = ()
+
+
+WireKey = tuple[str, bytes, bytes, "bytes | None"]
+
+
+def wire_key(path: bytes, query: bytes, accept: bytes | None) -> WireKey:
+    """The key of a raw request (path and query string as sent, the first Accept value)."""
+    return ("wire", path, query, accept)
+
+
+def _size(entry: Reply | WireAnswer) -> int:
+    if isinstance(entry, WireAnswer):
+        return len(entry[1]) + len(entry[2])
+    return len(entry.body)
 
 
 def varies(text: str) -> bool:
@@ -40,7 +61,7 @@ class ResponseCache:
         self.bytes = 0
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[Hashable, Reply] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Reply | WireAnswer] = OrderedDict()
 
     @property
     def enabled(self) -> bool:
@@ -51,12 +72,28 @@ class ResponseCache:
 
     def get(self, key: Hashable) -> Reply | None:
         reply = self._entries.get(key)
-        if reply is None:
+        if reply is None or isinstance(reply, WireAnswer):
             self.misses += 1
             return None
         self._entries.move_to_end(key)
         self.hits += 1
         return reply
+
+    def get_wire(self, key: Hashable) -> WireAnswer | None:
+        """The wire form filed under a raw request by :meth:`put_wire`, if still kept."""
+        entry = self._entries.get(key)
+        if entry is None or not isinstance(entry, WireAnswer):
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return entry
+
+    def put_wire(self, key: Hashable, answer: WireAnswer, generation: int) -> bool:
+        """File ``answer`` under a raw request; only for a reply :meth:`put` just kept."""
+        if not self.enabled or generation != self.generation:
+            return False
+        self._keep(key, answer)
+        return True
 
     def put(self, key: Hashable, reply: Reply, generation: int, text: str) -> bool:
         """Keep ``reply`` unless it must not be (see the module docstring); True if kept.
@@ -70,18 +107,20 @@ class ResponseCache:
             return False
         if reply.media_type in _GRAPH_MEDIA and ("_:" in text or "[" in text):
             return False
-        size = len(reply.body)
-        if size > self.max_bytes:
+        if len(reply.body) > self.max_bytes:
             return False
+        self._keep(key, reply)
+        return True
+
+    def _keep(self, key: Hashable, entry: Reply | WireAnswer) -> None:
         old = self._entries.pop(key, None)
         if old is not None:
-            self.bytes -= len(old.body)
-        self._entries[key] = reply
-        self.bytes += size
+            self.bytes -= _size(old)
+        self._entries[key] = entry
+        self.bytes += _size(entry)
         while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
             _, dropped = self._entries.popitem(last=False)
-            self.bytes -= len(dropped.body)
-        return True
+            self.bytes -= _size(dropped)
 
     def clear(self) -> None:
         """Forget everything and start a new generation (called around every update)."""

@@ -9,7 +9,8 @@ Starlette handlers use (``Endpoint.query_job`` / ``stored_job``) and sends the v
 method, a refusal, any error in the request, a service-description GET, ``--cors`` (whose
 headers the CORS middleware adds) — goes to the Starlette app, which answers and words it as
 before. Time limits, memory caps, row caps and the network block live in the workers and hold
-for both paths alike.
+for both paths alike. A reply the cache keeps is also filed in its wire form under the raw
+request, for :mod:`.lane` to answer the next identical GET at the socket.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from .cache import wire_key
 from .protocol import multi_dict
 from .responses import reply_response
 from .wire import error_reply
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from .app import Endpoint
     from .hostguard import HostPolicy
 
-__all__ = ["FastPath", "STORED_PREFIX"]
+__all__ = ["STORED_PREFIX", "FastPath", "fast_job"]
 
 STORED_PREFIX = "/api/queries/"
 
@@ -42,8 +44,14 @@ class FastPath:
         if scope["type"] == "http" and scope["method"] == "GET":
             job = self._job(scope)
             if job is not None:
+                accept = None
+                for key, value in scope["headers"]:
+                    if key == b"accept":
+                        accept = value
+                        break
+                wire = wire_key(scope["raw_path"], scope["query_string"], accept)
                 try:
-                    reply = await self.endpoint.answer(job)
+                    reply = await self.endpoint.answer(job, wire)
                 except Exception:  # what the app's catch-all sends, in the one error shape
                     reply = error_reply(500, "internal-error", "internal server error")
                 await reply_response(reply)(scope, receive, send)
@@ -51,27 +59,46 @@ class FastPath:
         await self.app(scope, receive, send)
 
     def _job(self, scope: Any) -> Any:
-        path: str = scope["path"]
-        if path == "/sparql":
-            name = None
-        elif path.startswith(STORED_PREFIX):
-            name = path[len(STORED_PREFIX) :]
-            if not name or "/" in name:
-                return None
-        else:
+        return fast_job(
+            self.endpoint,
+            self.policy,
+            scope["path"],
+            scope["query_string"],
+            scope["headers"],
+        )
+
+
+def fast_job(
+    endpoint: Endpoint,
+    policy: HostPolicy,
+    path: str,
+    query_string: bytes,
+    headers: list[tuple[bytes, bytes]],
+) -> Any:
+    """The job of a GET the fast path answers, or None for the app to answer (and word).
+
+    ``path`` is the decoded path, ``headers`` lower-cased as the ASGI scope has them. Shared
+    by :class:`FastPath` and :mod:`.lane`, so that both take exactly the same requests.
+    """
+    if path == "/sparql":
+        name = None
+    elif path.startswith(STORED_PREFIX):
+        name = path[len(STORED_PREFIX) :]
+        if not name or "/" in name:
             return None
-        headers = scope["headers"]
-        if self.policy.refusal("GET", path, headers) is not None:
-            return None
-        accept = None
-        for key, value in headers:
-            if key == b"accept":
-                accept = value.decode("latin-1")
-                break
-        items = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-        try:
-            if name is None:
-                return self.endpoint.query_job(multi_dict(items), accept)
-            return self.endpoint.stored_job(name, items, accept)
-        except Exception:  # the Starlette app answers (and words) every refused request
-            return None
+    else:
+        return None
+    if policy.refusal("GET", path, headers) is not None:
+        return None
+    accept = None
+    for key, value in headers:
+        if key == b"accept":
+            accept = value.decode("latin-1")
+            break
+    items = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    try:
+        if name is None:
+            return endpoint.query_job(multi_dict(items), accept)
+        return endpoint.stored_job(name, items, accept)
+    except Exception:  # the Starlette app answers (and words) every refused request
+        return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import ClaimgraphError
+from .cache import WireAnswer
 from .protocol import TRUNCATED_HEADER, HTTPError
 from .wire import GRAPH_MEDIA, RESULT_MEDIA, Reply, error_body, error_for
 
@@ -30,6 +32,7 @@ __all__ = [
     "on_unexpected",
     "read_body",
     "reply_response",
+    "wire_answer",
 ]
 
 
@@ -60,6 +63,37 @@ def reply_response(reply: Reply) -> Response:
     return NoSniffResponse(
         reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers
     )
+
+
+def wire_answer(reply: Reply) -> WireAnswer:
+    """``reply`` as uvicorn writes :func:`reply_response` for a keep-alive GET, less ``date``.
+
+    Built directly rather than through a Starlette response (a third of the lane's time per
+    request); a test compares the two header for header.
+    """
+    status = _STATUS_LINES.get(reply.status)
+    if status is None:
+        status = f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}\r\n".encode("ascii")
+        _STATUS_LINES[reply.status] = status
+    if reply.status == 204:
+        return WireAnswer((status, b"x-content-type-options: nosniff\r\n\r\n", b""))
+    media = reply.media_type
+    if media.startswith("text/") and "charset=" not in media.lower():
+        media += "; charset=utf-8"
+    lines = b"".join(
+        (
+            b"vary: Accept\r\n",
+            b"x-claimgraph-truncated: true\r\n" if reply.truncated else b"",
+            b"content-length: %d\r\n" % len(reply.body),
+            b"content-type: ",
+            media.encode("latin-1"),
+            b"\r\nx-content-type-options: nosniff\r\n\r\n",
+        )
+    )
+    return WireAnswer((status, lines, reply.body))
+
+
+_STATUS_LINES: dict[int, bytes] = {}
 
 
 _HTTP_CODES = {

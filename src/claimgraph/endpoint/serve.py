@@ -8,11 +8,14 @@ from __future__ import annotations
 import asyncio
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .app import create_app
 from .config import ServerConfig
+
+if TYPE_CHECKING:
+    from .lane import Lane
 from .wire import error_body
 
 __all__ = ["MAX_URL", "run"]
@@ -43,13 +46,15 @@ def _listen(host: str, port: int) -> socket.socket:
 MAX_URL = 65535
 
 
-def _http_protocol(head_timeout: float) -> type[asyncio.Protocol]:
+def _http_protocol(head_timeout: float, lane: Lane | None = None) -> type[asyncio.Protocol]:
     """uvicorn's httptools protocol with our limits, and its errors in our JSON shape.
 
     uvicorn answers a request it cannot parse with a plain-text 400, never cuts off a client
     that sends its request head slowly (or opens a connection and sends nothing), and lets the
     URL grow until httptools fails on it; here the head must be complete within
-    ``head_timeout`` seconds (408), and a URL over :data:`MAX_URL` bytes is a 414.
+    ``head_timeout`` seconds (408), and a URL over :data:`MAX_URL` bytes is a 414. With a
+    ``lane``, a connection with nothing in flight first offers each arriving request to it
+    (see ``lane.py``), and feeds uvicorn's parser only what the lane does not answer.
     """
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -57,9 +62,14 @@ def _http_protocol(head_timeout: float) -> type[asyncio.Protocol]:
         _head_timer: asyncio.TimerHandle | None = None
         _url_too_long = False
         _got_bytes = False
+        _between_messages = True  # the parser holds no part of a request
+        _relaying: asyncio.Task[None] | None = None  # a lane request waiting for its worker
+        _close_when_answered = False
+        _held: bytearray
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
+            self._held = bytearray()  # what a pipelining client sends while the lane waits
             self._arm_head_timer()
 
         def connection_lost(self, exc: Exception | None) -> None:
@@ -68,7 +78,65 @@ def _http_protocol(head_timeout: float) -> type[asyncio.Protocol]:
 
         def data_received(self, data: bytes) -> None:
             self._got_bytes = True
+            if self._relaying is not None:
+                # a pipelining client: keep what comes until the lane's request is answered
+                self._held += data
+                if len(self._held) > MAX_URL:
+                    self.flow.pause_reading()
+                return
+            if (
+                lane is not None
+                and self._between_messages
+                and self._relaying is None
+                and not self.pipeline
+                and (self.cycle is None or self.cycle.response_complete)
+                and not self.flow.write_paused
+            ):
+                taken = lane.take(data, self.server_state.default_headers)
+                if taken is not None:
+                    self._unset_keepalive_if_required()
+                    self._disarm_head_timer()
+                    if isinstance(taken, bytes):
+                        self.transport.write(taken)
+                        self.on_response_complete()  # keep-alive and head timers, as uvicorn's
+                    else:
+                        task = self.loop.create_task(self._relay(*taken))
+                        self._relaying = task
+                        self.tasks.add(task)  # a graceful shutdown waits for it
+                        task.add_done_callback(self.tasks.discard)
+                    return
             super().data_received(data)
+
+        async def _relay(self, job: Any, wire: Any) -> None:
+            assert lane is not None
+            try:
+                response = await lane.relay(job, wire, self.server_state.default_headers)
+            finally:
+                self._relaying = None
+            if self.transport.is_closing():
+                return  # the client went away; the pool kept the deadline
+            self.transport.write(response)
+            if self._close_when_answered:
+                self.transport.close()
+                return
+            self.on_response_complete()
+            if self._held:
+                held, self._held = bytes(self._held), bytearray()
+                self.data_received(held)
+
+        def shutdown(self) -> None:
+            if self._relaying is not None:
+                self._close_when_answered = True  # as uvicorn does for a request in flight
+                return
+            super().shutdown()
+
+        def on_message_begin(self) -> None:
+            self._between_messages = False
+            super().on_message_begin()
+
+        def on_message_complete(self) -> None:
+            super().on_message_complete()
+            self._between_messages = True
 
         def on_url(self, url: bytes) -> None:
             super().on_url(url)
@@ -166,7 +234,7 @@ def run(config: ServerConfig, *, echo: Any = None) -> None:
             server_header=False,
             proxy_headers=False,
             timeout_graceful_shutdown=5,
-            http=_http_protocol(config.read_timeout),
+            http=_http_protocol(config.read_timeout, app.state.endpoint.lane),
             timeout_keep_alive=5,  # an idle keep-alive connection is closed after 5 s
         )
     )

@@ -353,8 +353,9 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "validate",
-        "Check the graph against the SHACL shapes; exit 1 if it does not conform.",
-        "claimgraph validate -f json",
+        "Check the graph against the SHACL shapes and every anchor against its document's "
+        "text; exit 1 if it does not conform.",
+        "claimgraph validate --text broken-promises-narrative.txt -f json",
         "validate_command",
         (
             Opt(
@@ -368,6 +369,15 @@ COMMANDS: tuple[Command, ...] = (
                 ("--data",),
                 "Validate this RDF file instead of the store.",
                 metavar="FILE",
+            ),
+            Opt(
+                ("--text",),
+                "A document's text, to check its anchors' spans against (repeatable: one per "
+                "document, matched by SHA-256, then file name). Default: each document's file "
+                "(its name is in the graph) in a CLAIMGRAPH_TEXTS folder, or CLAIMGRAPH_ESSAY. "
+                "A document whose text is not at hand is reported unchecked.",
+                metavar="FILE",
+                repeat=True,
             ),
             STORE,
         ),
