@@ -14,12 +14,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..texts import TEXTS_ENV
+from ..texts import ESSAY_ENV, TEXTS_ENV, text_sources
 
 if TYPE_CHECKING:
     from ..endpoint.app import Endpoint
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["ESSAY_ENV", "PageError", "Rows", "Span", "find_document_text", "select", "select_many",
            "span_in_text"]
 
-#: A single text file (the essay), tried before the CLAIMGRAPH_TEXTS folders.
-ESSAY_ENV = "CLAIMGRAPH_ESSAY"
 JSON_RESULTS = "application/sparql-results+json"
 
 
@@ -115,13 +112,10 @@ def find_document_text(file_name: str | None, sha: str | None) -> Path | None:
     """
     if not sha:
         return None
-    candidates: list[Path] = []
-    essay = os.environ.get(ESSAY_ENV)
-    if essay:
-        candidates.append(Path(essay))
+    sources = text_sources()  # read per request: the environment names the texts
+    candidates = list(sources.offered)
     if file_name and "/" not in file_name and file_name not in (".", ".."):
-        for folder in filter(None, os.environ.get(TEXTS_ENV, "").split(os.pathsep)):
-            candidates.append(Path(folder) / file_name)
+        candidates += [folder / file_name for folder in sources.folders]
     for path in candidates:
         if path.is_file() and _sha256_of(path) == sha:
             return path
