@@ -257,13 +257,15 @@ SELECT ?title ?issued ?doi ?url ?place
 }} GROUP BY ?title ?issued ?doi ?url ?place LIMIT 1""",
         "claims": PREFIXES + f"""
 SELECT DISTINCT ?how ?claim ?l ?doc WHERE {{
-  {{ VALUES (?p ?how) {{ (cito:obtainsSupportFrom "backs") (cito:citesAsEvidence "backs")
-                        (cg:relayedIn "relays") }}
-     ?claim ?p {s} }}
-  UNION {{ ?claim cg:hasCitation/cito:hasCitedEntity {s} . BIND("cites" AS ?how) }}
-  UNION {{ ?ch {BACKS} {s} ; mp:challenges ?claim . BIND("disputes" AS ?how) }}
+  {{ SELECT ?how ?claim WHERE {{
+    {{ VALUES (?p ?how) {{ (cito:obtainsSupportFrom "backs") (cito:citesAsEvidence "backs")
+                          (cg:relayedIn "relays") }}
+       ?claim ?p {s} }}
+    UNION {{ ?claim cg:hasCitation/cito:hasCitedEntity {s} . BIND("cites" AS ?how) }}
+    UNION {{ ?ch {BACKS} {s} ; mp:challenges ?claim . BIND("disputes" AS ?how) }}
+  }} LIMIT 500 }}
   ?claim rdfs:label ?l . OPTIONAL {{ ?claim cg:statedIn ?doc }}
-}} ORDER BY ?how ?doc ?claim LIMIT 500""",
+}} ORDER BY ?how ?doc ?claim""",
     }
 
 
