@@ -126,9 +126,9 @@ async def claim_page(endpoint: Endpoint, request: Request) -> Response:
         agents.setdefault(r["role"], []).append(r)
     sources = answers["sources"].values()
     graph = _graph(claim, info["label"], answers)
-    editor_query = endpoint.catalog["claim-provenance"].text if (
-        "claim-provenance" in endpoint.catalog) else ""
-    editor_query = editor_query.replace("?claim", f"<{claim}>", ) if editor_query else ""
+    # YASGUI opens with the stored claim-provenance query, its ?claim fixed to this claim
+    provenance = endpoint.catalog.get("claim-provenance")
+    editor_query = provenance.text.replace("?claim", f"<{claim}>") if provenance else ""
     return page(
         request, "claim.html", title=info["label"], claim=claim, doc=doc, slug=slug,
         info=info, span=span, agents=agents,

@@ -8,6 +8,7 @@ The document page also checks every anchor of the document against its text, the
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -30,7 +31,8 @@ def _group(rows: list[dict[str, str]], key: str) -> dict[str, list[dict[str, str
     return out
 
 
-def _queries(build, iri: str):  # type: ignore[no-untyped-def]
+def _queries(build: Callable[[str], dict[str, str]], iri: str) -> dict[str, str]:
+    """The page's queries about ``iri``; a path segment that makes no IRI is no page (404)."""
     try:
         return build(iri)
     except ValueError:
