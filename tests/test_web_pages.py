@@ -169,3 +169,14 @@ def test_static_site_links_all_resolve(tmp_path):
     page = (out / "claim" / DOC / "no-binding-agreement.html").read_text(encoding="utf-8")
     assert 'href="../../static/site.css"' in page and 'href="/' not in page
     assert not (out / "editor.html").exists()  # the editor needs a server
+
+
+def test_site_command_writes_the_pages_with_the_span(runner, tmp_path):
+    from claimgraph.cli import app
+
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["site", "-o", str(out), "--text", str(essay_path())])
+    assert result.exit_code == 0, result.output
+    page = (out / "claim" / DOC / "no-binding-agreement.html").read_text(encoding="utf-8")
+    assert '<mark id="span"' in page
+    assert resolve_links(out) == []
