@@ -180,3 +180,29 @@ def test_site_command_writes_the_pages_with_the_span(runner, tmp_path):
     page = (out / "claim" / DOC / "no-binding-agreement.html").read_text(encoding="utf-8")
     assert '<mark id="span"' in page
     assert resolve_links(out) == []
+
+
+def test_enumerate_header_offers_the_listed_values(tmp_path):
+    from claimgraph.catalog import load_catalog
+    from claimgraph.errors import CatalogError
+
+    (tmp_path / "kinds.rq").write_text(
+        "#+ summary: the kinds\n\nPREFIX cg: <https://w3id.org/claimgraph/ontology#>\n"
+        "SELECT DISTINCT ?kind WHERE { ?c cg:kind ?kind } ORDER BY ?kind\n", encoding="utf-8")
+    (tmp_path / "by-kind.rq").write_text(
+        "#+ summary: claims of a kind\n#+ param: kind: iri\n#+ enumerate: kind: kinds\n\n"
+        "PREFIX cg: <https://w3id.org/claimgraph/ontology#>\n"
+        "SELECT ?kind ?c WHERE { ?c cg:kind ?kind }\n", encoding="utf-8")
+    catalog = load_catalog(tmp_path)
+    assert catalog["by-kind"].params[0].enumerate == "kinds"
+    with TestClient(create_app(ServerConfig(workers=1, queries_dir=tmp_path)),
+                    base_url=BASE) as c:
+        page = c.get("/queries/by-kind").text
+    options = re.findall(r'<option value="([^"]*)"', page)
+    assert any(o.endswith("claim-type/factual") for o in options)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "q.rq").write_text("#+ summary: s\n#+ param: kind: iri\n#+ enumerate: kind: nope\n\n"
+                              "SELECT ?kind WHERE { ?c ?p ?kind }\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="enumerated by 'nope'"):
+        load_catalog(bad)

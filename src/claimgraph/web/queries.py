@@ -52,6 +52,22 @@ async def _run(endpoint: Endpoint, name: str, items: list[tuple[str, str]], fmt:
     return await endpoint.answer(job)
 
 
+async def _enumerated(endpoint: Endpoint, name: str) -> list[dict[str, str]]:
+    """The values (first column) and labels (second, if any) the stored query ``name`` lists."""
+    reply = await _run(endpoint, name, [], "json")
+    if not reply.ok:
+        raise PageError(reply.status, error_message(reply.body))
+    table = parse_results(reply.body)
+    if not table.names:
+        return []
+    first, label = table.names[0], table.names[1] if len(table.names) > 1 else table.names[0]
+    seen: dict[str, str] = {}
+    for row in table.rows:
+        if first in row and row[first][0] not in seen:
+            seen[row[first][0]] = row.get(label, row[first])[0]
+    return [{"value": v, "label": text} for v, text in seen.items()]
+
+
 async def queries_index(endpoint: Endpoint, request: Request) -> Response:
     return page(request, "queries.html", title="Stored queries",
                 queries=list(endpoint.catalog.values()))
@@ -65,7 +81,9 @@ async def query_page(endpoint: Endpoint, request: Request) -> Response:
     fields = []
     for p in query.params:
         options: list[dict[str, str]] = []
-        if p.type == "iri" and p.class_iri:
+        if p.enumerate:  # the header names a stored query that lists the allowed values
+            options = await _enumerated(endpoint, p.enumerate)
+        elif p.type == "iri" and p.class_iri:
             rows = (await select(endpoint, model.instances_query(p.class_iri))).values()
             options = [{"value": r["v"], "label": r.get("l") or r["v"]} for r in rows]
         value = given.get(p.name, p.default or "")
