@@ -202,6 +202,18 @@ def test_yasgui_runs_a_query_against_the_endpoint(page, server):
     assert page.locator(".yasr table tbody tr").count() == 20
 
 
+def test_claim_page_opens_the_editor_prefilled_with_its_provenance_query(page, server):
+    page.goto(f"{server}/claim/{DOC}/{CLAIM_SLUG}")
+    with page.expect_navigation():
+        page.click("text=open in SPARQL editor")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    text = page.evaluate("window.yasgui.getTab().getQuery()")
+    assert f"<{claim(CLAIM_SLUG)}>" in text and "CONSTRUCT" in text
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/sparql") as answer:
+        page.click(".yasqe_queryButton")
+    assert answer.value.status == 200
+
+
 def test_no_request_left_127_0_0_1():
     assert len(SEEN) > 20  # the tests above did run through the interception
     assert FOREIGN == []
