@@ -85,15 +85,17 @@ class Parameter:
         return self.default is None and not self.optional
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "name": self.name,
             "type": self.type,
             "class": compact(self.class_iri) if self.class_iri else None,
             "default": self.default,
             "required": self.required,
             "description": self.description,
-            "enumerate": self.enumerate,
         }
+        if self.enumerate is not None:  # only then: the listing of other queries stays as it was
+            out["enumerate"] = self.enumerate
+        return out
 
 
 @dataclass(frozen=True)
