@@ -56,7 +56,8 @@ def tampered_server(tmp_path_factory: pytest.TempPathFactory, essay: Path) -> It
 def _guard(route: Any) -> None:
     url = route.request.url
     SEEN.append(url)
-    if urlsplit(url).hostname != "127.0.0.1":
+    parts = urlsplit(url)
+    if parts.hostname != "127.0.0.1" and parts.scheme != "file":  # file: the static site
         FOREIGN.append(url)
         route.abort()
     else:
@@ -212,6 +213,25 @@ def test_claim_page_opens_the_editor_prefilled_with_its_provenance_query(page, s
     with page.expect_response(lambda r: urlsplit(r.url).path == "/sparql") as answer:
         page.click(".yasqe_queryButton")
     assert answer.value.status == 200
+
+
+def test_static_site_works_from_file_urls(page, essay, tmp_path, monkeypatch):
+    from claimgraph.endpoint import ServerConfig
+    from claimgraph.web.site import build_site
+
+    out = tmp_path / "site"
+    monkeypatch.setenv("CLAIMGRAPH_ESSAY", str(essay))
+    build_site(ServerConfig(workers=1), out)
+    page.goto((out / "index.html").as_uri())
+    with page.expect_navigation():
+        page.click("#claims tbody tr:first-child td:first-child a")
+    assert page.url.startswith("file://") and page.url.endswith(".html")
+    page.goto((out / "claim" / DOC / f"{CLAIM_SLUG}.html").as_uri())
+    page.wait_for_function("window.claimGraph && window.claimGraph.nodes().length > 0")
+    assert page.locator("mark").count() == 1
+    with page.expect_navigation():
+        page.click("#backing a >> nth=0")
+    assert "/source/" in page.url and page.locator("h1").count() == 1
 
 
 def test_no_request_left_127_0_0_1():
