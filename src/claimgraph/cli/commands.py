@@ -25,6 +25,7 @@ __all__ = [
     "queries_command",
     "query_command",
     "serve_command",
+    "site_command",
     "show_command",
     "table_width",
     "validate_command",
@@ -325,6 +326,27 @@ def serve_command(**options: Any) -> int:
             worker_memory=memory * 1024**2 if memory > 0 else None,
         )
     )
+    return 0
+
+
+def site_command(output: str, text: str | None, workers: int, store: str | None) -> int:
+    try:
+        from ..endpoint import ServerConfig
+        from ..web.data import ESSAY_ENV
+        from ..web.site import build_site
+    except ModuleNotFoundError as e:
+        if e.name and e.name.split(".")[0] in {"starlette", "jinja2", "anyio", "httpx"}:
+            raise ClaimgraphError(
+                "site needs the server extra: pip install 'claimgraph[serve]'"
+            ) from None
+        raise
+    if text is not None:
+        import os
+
+        os.environ[ESSAY_ENV] = text  # the pages read the text in this process
+    config = ServerConfig(store=_path(store), workers=workers)
+    count = build_site(config, Path(output), report=_say)
+    _say(f"wrote {count} pages to {output} (open {Path(output) / 'index.html'})")
     return 0
 
 

@@ -333,6 +333,25 @@ COMMANDS: tuple[Command, ...] = (
         (Argument("CLAIM", "The claim: IRI, prefixed name or slug."),),
     ),
     Command(
+        "site",
+        "Write the web UI's pages as a static folder whose links work from file://.",
+        "claimgraph site -o report/",
+        "site_command",
+        (
+            Opt(("--output", "-o"), "Folder to write (created if missing).", metavar="DIR",
+                required=True),
+            Opt(
+                ("--text",),
+                "The essay file, to highlight claims' spans (checked by SHA-256). Default: "
+                "the document's file in a CLAIMGRAPH_TEXTS folder.",
+                metavar="FILE",
+                envvar="CLAIMGRAPH_ESSAY",
+            ),
+            Opt(("--workers",), "Query worker processes.", metavar="N", default=2, type=int),
+            STORE,
+        ),
+    ),
+    Command(
         "validate",
         "Check the graph against the SHACL shapes and every anchor against its document's "
         "text; exit 1 if it does not conform.",
