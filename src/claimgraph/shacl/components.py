@@ -1,0 +1,288 @@
+"""SHACL Core constraint components as SPARQL patterns.
+
+Each component of a shape becomes one or more :class:`Piece`: a group-pattern body with the
+focus node in a given variable, whose solutions are the component's violations (the value in
+``value``, the result path in ``path`` when the component reports one). The same pieces serve
+both at the top (joined with the shape's focus nodes, one query each) and nested inside
+``EXISTS`` for ``sh:node``/``sh:not``/``sh:and``/``sh:or``/``sh:xone``/qualified shapes, where
+the focus variable is bound by the enclosing query. So a nested shape costs no extra query and
+the number of queries depends only on the shapes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .errors import Unsupported
+from .model import RDF, RDFS, SH, Shape, ShapesGraph
+from .terms import LOSSY_DATATYPES, lexical_check, sparql_term
+
+__all__ = ["Piece", "Components", "SUPPORTED"]
+
+#: Constraint parameters compiled here, by local name (the component each one belongs to).
+SUPPORTED = {
+    "class": "Class", "datatype": "Datatype", "nodeKind": "NodeKind", "minCount": "MinCount",
+    "maxCount": "MaxCount", "minExclusive": "MinExclusive", "minInclusive": "MinInclusive",
+    "maxExclusive": "MaxExclusive", "maxInclusive": "MaxInclusive", "minLength": "MinLength",
+    "maxLength": "MaxLength", "pattern": "Pattern", "languageIn": "LanguageIn",
+    "uniqueLang": "UniqueLang", "equals": "Equals", "disjoint": "Disjoint",
+    "lessThan": "LessThan", "lessThanOrEquals": "LessThanOrEquals", "not": "Not", "and": "And",
+    "or": "Or", "xone": "Xone", "node": "Node", "qualifiedValueShape": "QualifiedValueShape",
+    "closed": "Closed", "hasValue": "HasValue", "in": "In", "sparql": "SPARQL",
+}
+#: Parameters that belong to another component (or are annotations): no piece of their own.
+COMPANIONS = {
+    "flags", "ignoredProperties", "qualifiedMinCount", "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint", "prefixes", "declare", "labelTemplate", "select",
+    "resultAnnotation",
+}
+_COMPARE = {"minExclusive": ">", "minInclusive": ">=", "maxExclusive": "<", "maxInclusive": "<="}
+_NODE_KIND = {
+    "IRI": "isIRI({v})", "BlankNode": "isBlank({v})", "Literal": "isLiteral({v})",
+    "BlankNodeOrIRI": "(isBlank({v}) || isIRI({v}))",
+    "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
+    "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
+}
+CLASS_PATH = f"<{RDF}type>/<{RDFS}subClassOf>*"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Violations of one component: ``pattern`` binds ``value``/``path``/``key`` as it can."""
+
+    component: str  # the local name, e.g. "MinCount"
+    pattern: str
+    value: str | None = None
+    path: str | None = None
+    key: str | None = None  # what makes two results distinct besides focus and value
+
+
+class Components:
+    """Writes pieces; ``violation`` (given by the compiler) writes a nested shape's check."""
+
+    def __init__(self, g: ShapesGraph, shapes: dict[object, Shape], fresh: Callable[[], str],
+                 violation: Callable[[Shape, str], str]) -> None:
+        self.g = g
+        self.shapes = shapes
+        self.fresh = fresh
+        self.violation = violation
+
+    def shape(self, node: object, owner: Shape, component: str) -> Shape:
+        if node not in self.shapes:
+            raise Unsupported(owner.node, component, f"{node} is not a shape")
+        return self.shapes[node]
+
+    def pieces(self, shape: Shape, f: str) -> list[Piece]:
+        found: list[Piece] = []
+        for name, values in sorted(shape.params.items()):
+            if name in COMPANIONS:
+                continue
+            if name not in SUPPORTED:
+                raise Unsupported(shape.node, f"sh:{name}")
+            for value in values:
+                found.extend(self.piece(shape, name, value, f))
+        return found
+
+    # --- value nodes ------------------------------------------------------------------------
+
+    def values(self, shape: Shape, f: str, v: str) -> str:
+        """A pattern binding ``v`` to each value node of ``shape`` for the focus in ``f``."""
+        if shape.path is None:
+            return f"BIND({f} AS {v})"
+        return f"{f} {shape.path.sparql} {v} ."
+
+    def per_value(self, shape: Shape, f: str, component: str, ok: Callable[[str], str]) -> Piece:
+        if shape.path is None:
+            return Piece(component, f"FILTER(!COALESCE({ok(f)}, false))", value=f)
+        v = self.fresh()
+        return Piece(component, f"{self.values(shape, f, v)} FILTER(!COALESCE({ok(v)}, false))",
+                     value=v)
+
+    def count(self, shape: Shape, f: str) -> tuple[str, str]:
+        """(pattern, var): the number of distinct value nodes of ``f`` (0 when there are none)."""
+        v, c, n = self.fresh(), self.fresh(), self.fresh()
+        if shape.path is None:
+            return f"BIND(1 AS {n})", n
+        sub = (f"OPTIONAL {{ SELECT {f} (COUNT(DISTINCT {v}) AS {c}) WHERE "
+               f"{{ {f} {shape.path.sparql} {v} }} GROUP BY {f} }} BIND(COALESCE({c}, 0) AS {n})")
+        return sub, n
+
+    # --- the components ---------------------------------------------------------------------
+
+    def piece(self, shape: Shape, name: str, value: object, f: str) -> list[Piece]:
+        comp = SUPPORTED[name]
+        node = shape.node
+        if name == "sparql":
+            raise Unsupported(node, "sh:sparql", "handled by the SPARQL constraint compiler")
+        if name == "class":
+            c = sparql_term(value, node, "sh:class")
+            return [self.per_value(shape, f, comp, lambda v: f"EXISTS {{ {v} {CLASS_PATH} {c} }}")]
+        if name == "datatype":
+            if not isinstance(value, ox.NamedNode):
+                raise Unsupported(node, "sh:datatype", f"{value} is no IRI")
+            if value.value in LOSSY_DATATYPES:
+                raise Unsupported(node, "sh:datatype",
+                                  f"the store keeps {value.value} values as xsd:integer/dateTime")
+            if value.value == RDF + "langString":
+                return [self.per_value(shape, f, comp,
+                                       lambda v: f'(isLiteral({v}) && LANG({v}) != "")')]
+            return [self.per_value(
+                shape, f, comp,
+                lambda v: f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {value}) && "
+                f'LANG({v}) = "" && {lexical_check(v, value)})')]
+        if name == "nodeKind":
+            kind = value.value[len(SH):] if isinstance(value, ox.NamedNode) else ""
+            if kind not in _NODE_KIND:
+                raise Unsupported(node, "sh:nodeKind", f"{value} is no node kind")
+            return [self.per_value(shape, f, comp, lambda v: _NODE_KIND[kind].format(v=v))]
+        if name in _COMPARE:
+            c = sparql_term(value, node, f"sh:{name}")
+            op = _COMPARE[name]
+            return [self.per_value(shape, f, comp, lambda v: f"({v} {op} {c})")]
+        if name in ("minLength", "maxLength"):
+            op = ">=" if name == "minLength" else "<="
+            n = _integer(value, node, name)
+            return [self.per_value(shape, f, comp,
+                                   lambda v: f"(!isBlank({v}) && STRLEN(STR({v})) {op} {n})")]
+        if name == "pattern":
+            flags = self.g.one(node, SH + "flags")
+            pat = json.dumps(value.value if isinstance(value, ox.Literal) else "")
+            fl = "" if flags is None else ", " + json.dumps(flags.value)
+            return [self.per_value(shape, f, comp,
+                                   lambda v: f"(!isBlank({v}) && REGEX(STR({v}), {pat}{fl}))")]
+        if name == "languageIn":
+            tags = [t.value for t in self.g.rdf_list(value)]
+            return [self.per_value(shape, f, comp, lambda v: "(isLiteral({0}) && ({1}))".format(
+                v, " || ".join(f"langMatches(LANG({v}), {json.dumps(t)})" for t in tags)
+                or "false"))]
+        if name == "in":
+            items = [sparql_term(t, node, "sh:in") for t in self.g.rdf_list(value)]
+            return [self.per_value(shape, f, comp, lambda v: "(" + (
+                " || ".join(f"sameTerm({v}, {t})" for t in items) or "false") + ")")]
+        if name == "hasValue":
+            c = sparql_term(value, node, "sh:hasValue")
+            if shape.path is None:
+                return [Piece(comp, f"FILTER(!sameTerm({f}, {c}))")]
+            return [Piece(comp, f"FILTER NOT EXISTS {{ {f} {shape.path.sparql} {c} }}")]
+        if name in ("minCount", "maxCount"):
+            n = _integer(value, node, name)
+            if name == "minCount" and n == 0:
+                return []
+            if name == "minCount" and n == 1 and shape.path is not None:
+                return [Piece(comp, f"FILTER NOT EXISTS {{ {self.values(shape, f, self.fresh())} }}")]
+            if name == "maxCount" and n == 0 and shape.path is not None:
+                return [Piece(comp, f"FILTER EXISTS {{ {self.values(shape, f, self.fresh())} }}")]
+            pattern, c = self.count(shape, f)
+            return [Piece(comp, f"{pattern} FILTER({c} {'<' if name == 'minCount' else '>'} {n})")]
+        if name == "uniqueLang":
+            if not (isinstance(value, ox.Literal) and value.value in ("true", "1")):
+                return []
+            a, b, k = self.fresh(), self.fresh(), self.fresh()
+            return [Piece(comp, f"{self.values(shape, f, a)} {self.values(shape, f, b)} "
+                                f'FILTER(!sameTerm({a}, {b}) && LANG({a}) != "" && '
+                                f"LCASE(LANG({a})) = LCASE(LANG({b}))) BIND(LCASE(LANG({a})) AS {k})",
+                          key=k)]
+        if name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+            return self.pair(shape, name, value, f)
+        if name in ("not", "node"):
+            inner = self.shape(value, shape, f"sh:{name}")
+            exists = "EXISTS" if name == "node" else "NOT EXISTS"
+            return [self.per_value(
+                shape, f, comp, lambda v: f"{_negate(exists)} {{ {self.violation(inner, v)} }}")]
+        if name in ("and", "or", "xone"):
+            members = [self.shape(m, shape, f"sh:{name}") for m in self.g.rdf_list(value)]
+            return [self.per_value(shape, f, comp, lambda v: _logic(name, [
+                f"NOT EXISTS {{ {self.violation(m, v)} }}" for m in members]))]
+        if name == "qualifiedValueShape":
+            return self.qualified(shape, value, f)
+        if name == "closed":
+            if not (isinstance(value, ox.Literal) and value.value in ("true", "1")):
+                return []
+            return [self.closed(shape, f)]
+        raise Unsupported(node, f"sh:{name}")  # pragma: no cover - SUPPORTED is exhaustive
+
+    def pair(self, shape: Shape, name: str, other: object, f: str) -> list[Piece]:
+        comp = SUPPORTED[name]
+        p = sparql_term(other, shape.node, f"sh:{name}")
+        v, o = self.fresh(), self.fresh()
+        vals = self.values(shape, f, v)
+        if name == "disjoint":
+            return [Piece(comp, f"{vals} {f} {p} {v} .", value=v)]
+        if name == "equals":
+            if shape.path is None:
+                return [Piece(comp, f"FILTER NOT EXISTS {{ {f} {p} {f} }}", value=f),
+                        Piece(comp, f"{f} {p} {o} . FILTER(!sameTerm({o}, {f}))", value=o)]
+            w = self.fresh()
+            return [Piece(comp, f"{vals} FILTER NOT EXISTS {{ {f} {p} {v} }}", value=v),
+                    Piece(comp, f"{f} {p} {o} . FILTER NOT EXISTS {{ {self.values(shape, f, w)} "
+                                f"FILTER(sameTerm({w}, {o})) }}", value=o)]
+        op = "<" if name == "lessThan" else "<="
+        return [Piece(comp, f"{vals} {f} {p} {o} . FILTER(!COALESCE({v} {op} {o}, false))",
+                      value=v)]
+
+    def qualified(self, shape: Shape, q: object, f: str) -> list[Piece]:
+        if shape.path is None:
+            raise Unsupported(shape.node, "sh:qualifiedValueShape", "on a node shape")
+        inner = self.shape(q, shape, "sh:qualifiedValueShape")
+        siblings: list[Shape] = []
+        disjoint = self.g.one(shape.node, SH + "qualifiedValueShapesDisjoint")
+        if isinstance(disjoint, ox.Literal) and disjoint.value in ("true", "1"):
+            for parent in self.g.subjects(SH + "property", shape.node):
+                for sibling in self.g.objects(parent, SH + "property"):
+                    if sibling == shape.node:
+                        continue
+                    for s in self.g.objects(sibling, SH + "qualifiedValueShape"):
+                        siblings.append(self.shape(s, shape, "sh:qualifiedValueShape"))
+        v, c, n = self.fresh(), self.fresh(), self.fresh()
+        conforms = [f"NOT EXISTS {{ {self.violation(inner, v)} }}"]
+        conforms += [f"EXISTS {{ {self.violation(s, v)} }}" for s in siblings]
+        count = (f"OPTIONAL {{ SELECT {f} (COUNT(DISTINCT {v}) AS {c}) WHERE {{ "
+                 f"{f} {shape.path.sparql} {v} . FILTER({' && '.join(conforms)}) }} GROUP BY {f} }} "
+                 f"BIND(COALESCE({c}, 0) AS {n})")
+        found = []
+        for param, comp, op in (("qualifiedMinCount", "QualifiedMinCount", "<"),
+                                ("qualifiedMaxCount", "QualifiedMaxCount", ">")):
+            bound = self.g.one(shape.node, SH + param)
+            if bound is not None:
+                found.append(Piece(comp, f"{count} FILTER({n} {op} {_integer(bound, shape.node, param)})"))
+        return found
+
+    def closed(self, shape: Shape, f: str) -> Piece:
+        allowed = {p.path.predicate for p in shape.properties if p.path and p.path.predicate}
+        for head in self.g.objects(shape.node, SH + "ignoredProperties"):
+            allowed.update(t for t in self.g.rdf_list(head) if isinstance(t, ox.NamedNode))
+        p, o = self.fresh(), self.fresh()
+        subject = f
+        prefix = ""
+        if shape.path is not None:
+            subject = self.fresh()
+            prefix = self.values(shape, f, subject) + " "
+        keep = ", ".join(sorted(str(a) for a in allowed if a is not None))
+        test = f"FILTER({p} NOT IN ({keep}))" if keep else ""
+        return Piece("Closed", f"{prefix}{subject} {p} {o} . {test}", value=o, path=p)
+
+
+def _negate(exists: str) -> str:
+    """``ok`` of sh:node is "no violation"; of sh:not, "a violation"."""
+    return "NOT EXISTS" if exists == "EXISTS" else "EXISTS"
+
+
+def _logic(name: str, conforms: list[str]) -> str:
+    if not conforms:
+        return "true" if name == "and" else "false"
+    if name == "and":
+        return "(" + " && ".join(conforms) + ")"
+    if name == "or":
+        return "(" + " || ".join(conforms) + ")"
+    return "((" + " + ".join(f"IF({c}, 1, 0)" for c in conforms) + ") = 1)"
+
+
+def _integer(value: object, shape: object, name: str) -> int:
+    try:
+        return int(value.value)  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        raise Unsupported(shape, f"sh:{name}", f"{value} is no integer") from None

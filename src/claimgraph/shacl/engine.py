@@ -1,0 +1,171 @@
+"""Validation with the compiled shapes: run the checks, read their rows, make the report.
+
+The data graph is what :func:`claimgraph.validate.validate_store` validates: every graph of the
+store but the shapes graph (the ontology stays in, for ``rdfs:subClassOf``). Locally that is the
+query's default graph (``StoreRows``); on a remote endpoint it is the endpoint's default graph,
+or the ``FROM`` graphs given at compile time.
+
+Engines: ``compiler`` (an unsupported shape is an error), ``auto`` (such a shape, with its
+property shapes, is validated by pyshacl instead, and ``Outcome.notes`` says so), ``pyshacl``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..terms import SHAPES_GRAPH
+from ..validate import ValidationReport
+from .compiler import Check, Compiled, compile_shapes
+from .executor import Row, RowExecutor, StoreRows, default_threads, run_all
+from .model import SH, Shape
+from .reference import pyshacl_results
+from .results import ShaclResult, Term, to_report
+from .sparql_based import substitute
+
+__all__ = ["ENGINES", "Outcome", "run_checks", "shacl_results", "validate_store", "validate_quads"]
+
+ENGINES = ("compiler", "auto", "pyshacl")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+@dataclass
+class Outcome:
+    results: list[ShaclResult] = field(default_factory=list)
+    #: One line per shape left to pyshacl (``auto``), saying which and why.
+    notes: list[str] = field(default_factory=list)
+    queries: int = 0
+
+
+def _message(messages: Iterable[ox.Literal]) -> str | None:
+    ordered = sorted(messages, key=lambda m: (m.language not in (None, "en"), m.language or "",
+                                              m.value))
+    return ordered[0].value if ordered else None
+
+
+def _default_message(component: ox.NamedNode) -> str:
+    name = component.value[len(SH):].removesuffix("ConstraintComponent")
+    return f"The {name} constraint is not met."
+
+
+def _results(check: Check, rows: list[Row]) -> list[ShaclResult]:
+    shape: Shape = check.shape
+    path_term = shape.path.term if shape.path is not None else None
+    message = _message(shape.messages)
+    found = []
+    for row in rows:
+        focus = row.get("this")
+        if focus is None:
+            continue
+        value = row.get("value")
+        path: Term | None = row.get("path", path_term)
+        text = message
+        if check.sparql is not None:
+            given = row.get("message")
+            own = _message(check.sparql.messages)
+            text = given.value if isinstance(given, ox.Literal) else own or message
+            text = substitute(text, row) if text else None
+            if value is None and shape.path is None:
+                value = focus
+        found.append(ShaclResult(
+            focus=focus, component=check.component, severity=shape.severity, shape=shape.node,
+            path=path, value=value, message=text or _default_message(check.component),
+        ))
+    return found
+
+
+def run_checks(compiled: Compiled, rows: RowExecutor, threads: int | None = None) -> list[ShaclResult]:
+    """Every check's results; the queries run in ``threads`` threads (default: one per core)."""
+    answers = run_all(compiled.checks, lambda c: rows.select(c.text),
+                      default_threads() if threads is None else threads)
+    found: list[ShaclResult] = []
+    for check, answer in zip(compiled.checks, answers, strict=True):
+        found.extend(_results(check, answer))
+    return found
+
+
+def shacl_results(
+    rows: RowExecutor,
+    shapes: Iterable[ox.Quad | ox.Triple],
+    *,
+    engine: str = "compiler",
+    data: Iterable[ox.Quad | ox.Triple] | None = None,
+    threads: int | None = None,
+) -> Outcome:
+    """Validate the data ``rows`` answers for against ``shapes``.
+
+    ``data`` (the data graph's triples) is needed only when pyshacl runs (``pyshacl``, or
+    ``auto`` with a shape the compiler does not support); without it that is an error.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
+    shapes = list(shapes)
+    if engine == "pyshacl":
+        return Outcome(pyshacl_results(_need(data), shapes))
+    compiled = compile_shapes(shapes, unsupported="collect" if engine == "auto" else "raise")
+    outcome = Outcome(run_checks(compiled, rows, threads), queries=len(compiled.checks))
+    if compiled.fallback:
+        outcome.notes = [f"validated with pyshacl: {why}" for why in compiled.fallback.values()]
+        outcome.results += [r for r in pyshacl_results(_need(data), shapes)
+                            if r.shape in compiled.fallback_tree]
+    return outcome
+
+
+def _need(data: Iterable[ox.Quad | ox.Triple] | None) -> Iterable[ox.Quad | ox.Triple]:
+    if data is None:
+        raise ValueError("pyshacl needs the data graph's triples")
+    return data
+
+
+def _labels(store: ox.Store):  # type: ignore[no-untyped-def]
+    def label(term: Term) -> str | None:
+        if isinstance(term, ox.Literal):
+            return None
+        for q in store.quads_for_pattern(term, RDFS_LABEL, None, None):
+            return q.object.value
+        return None
+
+    return label
+
+
+def _data_graphs(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
+    return [ox.DefaultGraph()] + sorted(
+        (g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != SHAPES_GRAPH),
+        key=lambda g: g.value,
+    )
+
+
+def validate_store(
+    store: ox.Store, *, engine: str = "compiler", threads: int | None = None
+) -> ValidationReport:
+    """The store's documents (and ontology) against its shapes graph, as validate.py reports.
+
+    Anchor checks against texts stay with :func:`claimgraph.validate.validate_store`.
+    """
+    graphs = _data_graphs(store)
+    shapes = list(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
+    data = None
+    if engine != "compiler":
+        data = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
+    outcome = shacl_results(StoreRows(store, graphs), shapes, engine=engine, data=data,
+                            threads=threads)
+    for note in outcome.notes:
+        print(f"claimgraph: {note}", file=sys.stderr)
+    return to_report(outcome.results, _labels(store))
+
+
+def validate_quads(
+    data: list[ox.Quad], ontology: list[ox.Quad], shapes: list[ox.Quad], *,
+    engine: str = "compiler", threads: int | None = None,
+) -> ValidationReport:
+    """Like :func:`claimgraph.validate.validate_quads` (without texts), with this engine."""
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data + ontology)
+    outcome = shacl_results(StoreRows(store, [ox.DefaultGraph()]), shapes, engine=engine,
+                            data=data + ontology, threads=threads)
+    for note in outcome.notes:
+        print(f"claimgraph: {note}", file=sys.stderr)
+    return to_report(outcome.results, _labels(store))

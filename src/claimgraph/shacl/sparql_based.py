@@ -1,0 +1,101 @@
+"""SPARQL-based targets and constraints (``sh:target``/``sh:SPARQLTarget``, ``sh:sparql``).
+
+pyshacl runs a SPARQL constraint once per focus node; here it runs once per validation: the
+shape's focus nodes are joined into the constraint's own ``WHERE`` group, which is what
+pre-binding ``$this`` means for the queries SHACL allows there (the spec forbids the constructs,
+such as ``MINUS`` and sub-selects, where joining and pre-binding differ). ``$PATH`` becomes the
+property shape's path. Prefixes come from ``sh:prefixes`` and are declared once in the prologue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .errors import ShapesError, Unsupported
+from .model import SH, Shape, ShapesGraph
+
+__all__ = ["SparqlConstraint", "read_constraints", "split_prologue", "with_focus", "prologue"]
+
+_PROLOGUE = re.compile(r"\s*(?:(PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>|(BASE)\s*<[^>]*>)",
+                       re.IGNORECASE)
+_UNSUPPORTED_VARS = re.compile(r"\$(currentShape|shapesGraph)\b")
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    node: ox.NamedNode | ox.BlankNode
+    select: str  # the body, prologue removed
+    prefixes: dict[str, str]
+    messages: tuple[ox.Literal, ...]
+
+
+def split_prologue(text: str, owner: object) -> tuple[str, dict[str, str]]:
+    """(query without its PREFIX/BASE lines, the prefixes they declared)."""
+    found: dict[str, str] = {}
+    pos = 0
+    while True:
+        m = _PROLOGUE.match(text, pos)
+        if m is None:
+            break
+        if m.group(4):
+            raise Unsupported(owner, "sh:select", "BASE in a SPARQL-based constraint")
+        found[m.group(2) or ""] = m.group(3)
+        pos = m.end()
+    return text[pos:], found
+
+
+def prologue(prefixes: dict[str, str]) -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items()))
+
+
+def merge_prefixes(into: dict[str, str], more: dict[str, str], owner: object) -> None:
+    for p, ns in more.items():
+        if into.setdefault(p, ns) != ns:
+            raise ShapesError(f"{owner}: prefix {p!r} means two namespaces in one query")
+
+
+def read_constraints(g: ShapesGraph, shape: Shape) -> list[SparqlConstraint]:
+    found = []
+    for node in shape.params.get("sparql", []):
+        if isinstance(node, ox.Literal):
+            raise ShapesError(f"shape {shape.node}: sh:sparql {node} is no node")
+        deactivated = g.one(node, SH + "deactivated")
+        if isinstance(deactivated, ox.Literal) and deactivated.value in ("true", "1"):
+            continue
+        select = g.one(node, SH + "select")
+        if select is None:
+            raise Unsupported(shape.node, "sh:sparql", "only sh:select constraints are supported")
+        body, declared = split_prologue(select.value, shape.node)
+        if _UNSUPPORTED_VARS.search(body):
+            raise Unsupported(shape.node, "sh:sparql", "$currentShape / $shapesGraph")
+        prefixes = g.prefixes(node)
+        merge_prefixes(prefixes, declared, shape.node)
+        messages = tuple(m for m in g.objects(node, SH + "message") if isinstance(m, ox.Literal))
+        found.append(SparqlConstraint(node, body, prefixes, messages))
+    return found
+
+
+def with_focus(body: str, focus: str, path: str | None, owner: object) -> str:
+    """The SELECT with the focus pattern first in its WHERE group and ``$PATH`` substituted."""
+    if "$PATH" in body:
+        if path is None:
+            raise Unsupported(owner, "sh:sparql", "$PATH in a node shape")
+        body = body.replace("$PATH", path)
+    brace = body.find("{")
+    if brace < 0:
+        raise ShapesError(f"{owner}: the SPARQL query has no WHERE group")
+    return body[: brace + 1] + " " + focus + " " + body[brace + 1:]
+
+
+def substitute(message: str, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
+    """``{?var}``/``{$var}`` in a message replaced by the row's values."""
+    def one(m: re.Match[str]) -> str:
+        term = row.get(m.group(1))
+        if term is None:
+            return m.group(0)
+        return term.value if isinstance(term, ox.Literal) else str(term)
+
+    return re.sub(r"\{[?$](\w+)\}", one, message)
