@@ -121,12 +121,15 @@ class _Compiler:
     # --- top-level checks -------------------------------------------------------------------
 
     def emit(self, shape: Shape, focus: Focus, prefixes: dict[str, str], out: list[Check],
-             depth: int = 0) -> None:
+             depth: int = 0, context: tuple[str, ...] = ()) -> None:
+        """Checks of ``shape`` on the nodes ``focus`` binds. ``context``: the variables that
+        tell focus nodes reached along different parents apart (a property shape of a
+        property shape reports once per parent value, as pyshacl does)."""
         if depth > 16:
             raise Unsupported(shape.node, "sh:property", "property shapes nested too deep")
         head = prologue(prefixes)
         for piece in self.components.pieces(shape, "?this"):
-            cols = ["?this"]
+            cols = ["?this", *context]
             for name, var in (("value", piece.value), ("path", piece.path), ("key", piece.key)):
                 if var is not None:
                     cols.append(f"({var} AS ?{name})" if var != f"?{name}" else var)
@@ -149,15 +152,18 @@ class _Compiler:
             if shape.path is None:
                 self.emit(child, focus, prefixes, out, depth + 1)
             else:
-                self.emit(child, self.values_of(shape, focus), prefixes, out, depth + 1)
+                parent = f"?ctx{depth}"
+                self.emit(child, self.values_of(shape, focus, context, parent), prefixes, out, depth + 1,
+                          (*context, parent))
 
-    def values_of(self, shape: Shape, focus: Focus) -> Focus:
+    def values_of(self, shape: Shape, focus: Focus, context: tuple[str, ...], parent: str) -> Focus:
         assert shape.path is not None
         path = shape.path.sparql
 
         def values(var: str) -> str:
-            p, w = self.fresh(), self.fresh()
-            return (f"{{ SELECT DISTINCT ({w} AS {var}) WHERE {{ {focus(p)} {p} {path} {w} . }} }}")
+            w = self.fresh()
+            return (f"{{ SELECT DISTINCT {' '.join(context)} {parent} ({w} AS {var}) WHERE {{ {focus(parent)} "
+                    f"{parent} {path} {w} . }} }}")
 
         return values
 

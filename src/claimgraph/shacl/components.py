@@ -179,8 +179,8 @@ class Components:
             pattern, c = self.count(shape, f)
             return [Piece(comp, f"{pattern} FILTER({c} {'<' if name == 'minCount' else '>'} {n})")]
         if name == "uniqueLang":
-            if not (isinstance(value, ox.Literal) and value.value in ("true", "1")):
-                return []
+            if not (isinstance(value, ox.Literal) and value.value == "true"):
+                return []  # only "true" turns it on ("1"^^xsd:boolean does not, says the suite)
             a, b, k = self.fresh(), self.fresh(), self.fresh()
             return [Piece(comp, f"{self.values(shape, f, a)} {self.values(shape, f, b)} "
                                 f'FILTER(!sameTerm({a}, {b}) && LANG({a}) != "" && '
@@ -221,8 +221,9 @@ class Components:
                     Piece(comp, f"{f} {p} {o} . FILTER NOT EXISTS {{ {self.values(shape, f, w)} "
                                 f"FILTER(sameTerm({w}, {o})) }}", value=o)]
         op = "<" if name == "lessThan" else "<="
+        # one result per pair of values compared, as pyshacl and the W3C suite count them
         return [Piece(comp, f"{vals} {f} {p} {o} . FILTER(!COALESCE({v} {op} {o}, false))",
-                      value=v)]
+                      value=v, key=o)]
 
     def qualified(self, shape: Shape, q: object, f: str) -> list[Piece]:
         if shape.path is None:

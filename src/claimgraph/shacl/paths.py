@@ -50,6 +50,13 @@ def _sparql(g: ShapesGraph, node: object, seen: set[object]) -> str:
     if not isinstance(node, ox.BlankNode) or node in seen:
         raise ShapesError(f"{node} is not a SHACL path")
     seen = seen | {node}
+    # A list is a sequence path even when the node also has other path properties (the W3C
+    # suite's "strange" paths): the list is checked first.
+    if g.one(node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#first") is not None:
+        items = [_sparql(g, i, seen) for i in g.rdf_list(node)]
+        if len(items) < 2:
+            raise ShapesError(f"the sequence path {node} needs two members")
+        return "(" + "/".join(items) + ")"
     for name, form in _UNARY.items():
         inner = g.one(node, SH + name)
         if inner is not None:
@@ -60,9 +67,4 @@ def _sparql(g: ShapesGraph, node: object, seen: set[object]) -> str:
         if len(items) < 2:
             raise ShapesError(f"the alternative path {node} needs two members")
         return "(" + "|".join(items) + ")"
-    if g.one(node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#first") is not None:
-        items = [_sparql(g, i, seen) for i in g.rdf_list(node)]
-        if len(items) < 2:
-            raise ShapesError(f"the sequence path {node} needs two members")
-        return "(" + "/".join(items) + ")"
     raise ShapesError(f"{node} is not a SHACL path")
