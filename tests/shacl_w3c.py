@@ -44,14 +44,14 @@ def quads(path: Path) -> tuple[ox.Quad, ...]:
 
 def _file(term: object) -> Path:
     assert isinstance(term, ox.NamedNode) and term.value.startswith("file://")
-    return Path(term.value[len("file://"):])
+    return Path(term.value[len("file://") :])
 
 
 def core_tests() -> list[W3cTest]:
     tests = []
     for manifest in sorted(CORE.glob("*/manifest.ttl")):
         g = ShapesGraph(quads(manifest))
-        for node, preds in list(g.by_subject.items()):
+        for preds in list(g.by_subject.values()):
             for included in preds.get(MF + "include", ()):
                 path = _file(included)
                 tg = ShapesGraph(quads(path))
@@ -59,13 +59,15 @@ def core_tests() -> list[W3cTest]:
                     action = tg.one(entry, MF + "action")
                     result = tg.one(entry, MF + "result")
                     assert action is not None and isinstance(result, ox.NamedNode | ox.BlankNode)
-                    tests.append(W3cTest(
-                        name=f"{manifest.parent.name}/{path.stem}",
-                        file=path,
-                        data=_file(tg.one(action, SHT + "dataGraph")),
-                        shapes=_file(tg.one(action, SHT + "shapesGraph")),
-                        result=result,
-                    ))
+                    tests.append(
+                        W3cTest(
+                            name=f"{manifest.parent.name}/{path.stem}",
+                            file=path,
+                            data=_file(tg.one(action, SHT + "dataGraph")),
+                            shapes=_file(tg.one(action, SHT + "shapesGraph")),
+                            result=result,
+                        )
+                    )
     return sorted(tests, key=lambda t: t.name)
 
 
@@ -87,8 +89,14 @@ def _key(focus, path, severity, component, shape, value, graph: ShapesGraph, sam
         path_key: object = read_path(graph, path).sparql
     else:
         path_key = _canon(path)
-    return (node(focus), path_key, _canon(severity), _canon(component),
-            "_:" if isinstance(shape, ox.BlankNode) else _canon(shape), node(value))
+    return (
+        node(focus),
+        path_key,
+        _canon(severity),
+        _canon(component),
+        "_:" if isinstance(shape, ox.BlankNode) else _canon(shape),
+        node(value),
+    )
 
 
 def expected(test: W3cTest) -> tuple[bool, Counter[tuple[object, ...]]]:
@@ -97,9 +105,18 @@ def expected(test: W3cTest) -> tuple[bool, Counter[tuple[object, ...]]]:
     same = test.data == test.file
     found: Counter[tuple[object, ...]] = Counter()
     for r in g.objects(test.result, SH + "result"):
-        found[_key(g.one(r, SH + "focusNode"), g.one(r, SH + "resultPath"),
-                   g.one(r, SH + "resultSeverity"), g.one(r, SH + "sourceConstraintComponent"),
-                   g.one(r, SH + "sourceShape"), g.one(r, SH + "value"), g, same)] += 1
+        found[
+            _key(
+                g.one(r, SH + "focusNode"),
+                g.one(r, SH + "resultPath"),
+                g.one(r, SH + "resultSeverity"),
+                g.one(r, SH + "sourceConstraintComponent"),
+                g.one(r, SH + "sourceShape"),
+                g.one(r, SH + "value"),
+                g,
+                same,
+            )
+        ] += 1
     return (isinstance(conforms, ox.Literal) and conforms.value == "true"), found
 
 
@@ -112,7 +129,8 @@ def actual(test: W3cTest) -> tuple[bool, Counter[tuple[object, ...]]]:
     outcome = shacl_results(StoreRows(store, [ox.DefaultGraph()]), shapes, threads=1)
     results: list[ShaclResult] = outcome.results
     same = test.data == test.file
-    found = Counter(_key(r.focus, r.path, r.severity, r.component, r.shape, r.value, g, same)
-                    for r in results)
+    found = Counter(
+        _key(r.focus, r.path, r.severity, r.component, r.shape, r.value, g, same) for r in results
+    )
     conforms = not results  # SHACL: any result, whatever its severity, means non-conforming
     return conforms, found

@@ -21,7 +21,18 @@ from claimgraph.validate import validate_quads as pyshacl_validate_quads
 from claimgraph.validate import validate_store as pyshacl_validate_store
 
 from .conftest import DATA
-from .test_validation_catches_faults import CG, CITO, DCT, EX, OA, PROV, RDF_TYPE, XSD, replaced, without
+from .test_validation_catches_faults import (
+    CG,
+    CITO,
+    DCT,
+    EX,
+    OA,
+    PROV,
+    RDF_TYPE,
+    XSD,
+    replaced,
+    without,
+)
 
 _n = ox.NamedNode
 Quads = list[ox.Quad]
@@ -33,7 +44,8 @@ def _int(text: str) -> ox.Literal:
 
 def _unresolved_flagged(q: Quads) -> Quads:
     return without(q, EX + "citation-lu", CITO + "hasCitedEntity") + [
-        ox.Quad(_n(EX + "citation-lu"), _n(CG + "unresolved"), ox.Literal(True))]
+        ox.Quad(_n(EX + "citation-lu"), _n(CG + "unresolved"), ox.Literal(True))
+    ]
 
 
 def _untyped_event(q: Quads) -> Quads:
@@ -54,34 +66,46 @@ def _past_the_end(q: Quads) -> Quads:
 FAULTS: dict[str, Callable[[Quads], Quads]] = {
     "fixture-itself": lambda q: q,
     "claim-without-document": lambda q: without(q, EX + "claim-first-brewed", CG + "statedIn"),
-    "claim-without-source": lambda q: without(q, EX + "claim-first-brewed", CITO + "citesAsEvidence"),
+    "claim-without-source": lambda q: without(
+        q, EX + "claim-first-brewed", CITO + "citesAsEvidence"
+    ),
     "source-without-year": lambda q: without(q, EX + "lu-0760", DCT + "issued"),
     "source-without-creator": lambda q: without(q, EX + "lu-0760", DCT + "creator"),
-    "claim-without-agent": lambda q: without(q, EX + "claim-first-brewed", PROV + "wasAttributedTo"),
+    "claim-without-agent": lambda q: without(
+        q, EX + "claim-first-brewed", PROV + "wasAttributedTo"
+    ),
     "claim-without-anchor": lambda q: without(q, EX + "claim-first-brewed", CG + "anchor"),
     "reported-without-reporter": lambda q: without(q, EX + "claim-cures-colds", CG + "reportedBy"),
     "reported-without-stance": lambda q: without(q, EX + "claim-cures-colds", CG + "stance"),
     "reporter-is-asserter": lambda q: replaced(
-        q, EX + "claim-cures-colds", PROV + "wasAttributedTo", _n(EX + "ada")),
+        q, EX + "claim-cures-colds", PROV + "wasAttributedTo", _n(EX + "ada")
+    ),
     "anchor-outside-body": lambda q: replaced(
-        q, EX + "anchor-cures-colds-position", OA + "end", _int("105")),
+        q, EX + "anchor-cures-colds-position", OA + "end", _int("105")
+    ),
     "anchor-past-the-end": _past_the_end,
     "unresolved-citation-flagged": _unresolved_flagged,
     "citation-neither-resolved-nor-flagged": lambda q: without(
-        q, EX + "citation-lu", CITO + "hasCitedEntity"),
+        q, EX + "citation-lu", CITO + "hasCitedEntity"
+    ),
     "event-date-untyped": _untyped_event,
     "year-wrong-datatype": lambda q: replaced(q, EX + "lu-0760", DCT + "issued", _int("760")),
     "length-ill-typed": lambda q: replaced(
-        q, EX + "doc", CG + "charLength", ox.Literal("9x", datatype=_n(XSD + "integer"))),
+        q, EX + "doc", CG + "charLength", ox.Literal("9x", datatype=_n(XSD + "integer"))
+    ),
     # rdflib does not check xsd:gYear's lexical form, so neither engine reports this one
     "year-ill-typed-but-unchecked": lambda q: replaced(
-        q, EX + "lu-0760", DCT + "issued", ox.Literal("7x", datatype=_n(XSD + "gYear"))),
+        q, EX + "lu-0760", DCT + "issued", ox.Literal("7x", datatype=_n(XSD + "gYear"))
+    ),
     "source-untyped": lambda q: [
-        x for x in q if not (x.subject == _n(EX + "lu-0760") and x.predicate == _n(RDF_TYPE))],
+        x for x in q if not (x.subject == _n(EX + "lu-0760") and x.predicate == _n(RDF_TYPE))
+    ],
     "start-after-end": lambda q: replaced(
-        q, EX + "anchor-cures-colds-position", OA + "start", _int("900")),
-    "two-sections": lambda q: q + [
-        ox.Quad(_n(EX + "claim-first-brewed"), _n(CG + "inSection"), _n(EX + "nowhere"))],
+        q, EX + "anchor-cures-colds-position", OA + "start", _int("900")
+    ),
+    "two-sections": lambda q: (
+        q + [ox.Quad(_n(EX + "claim-first-brewed"), _n(CG + "inSection"), _n(EX + "nowhere"))]
+    ),
 }
 
 
@@ -109,11 +133,15 @@ def _keys(results, shapes: Quads) -> Counter[tuple[object, ...]]:  # type: ignor
     def path(p: object) -> object:
         return read_path(g, p).sparql if isinstance(p, ox.BlankNode) else _canon(p)
 
-    return Counter((_canon(r.focus), str(r.component), path(r.path), str(r.severity),
-                    _canon(r.value)) for r in results)
+    return Counter(
+        (_canon(r.focus), str(r.component), path(r.path), str(r.severity), _canon(r.value))
+        for r in results
+    )
 
 
-def _both(data: Quads, shapes: Quads) -> tuple[Counter[tuple[object, ...]], Counter[tuple[object, ...]]]:
+def _both(
+    data: Quads, shapes: Quads
+) -> tuple[Counter[tuple[object, ...]], Counter[tuple[object, ...]]]:
     store = ox.Store()
     store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data)
     compiled = shacl_results(StoreRows(store, [ox.DefaultGraph()]), shapes).results
@@ -144,8 +172,9 @@ def test_every_fault_gives_the_same_report(bundled_store, mini, fault):
 def test_bundled_graph_gives_pyshacls_results(bundled_store):
     data = [q for q in bundled_store if q.graph_name != _n(SHAPES_GRAPH)]
     shapes = _graph(bundled_store, SHAPES_GRAPH)
-    compiled = shacl_results(StoreRows(bundled_store, sorted(
-        {q.graph_name for q in data}, key=str)), shapes).results  # type: ignore[arg-type]
+    compiled = shacl_results(
+        StoreRows(bundled_store, sorted({q.graph_name for q in data}, key=str)), shapes
+    ).results  # type: ignore[arg-type]
     assert _keys(compiled, shapes) == _keys(pyshacl_results(data, shapes), shapes)
 
 

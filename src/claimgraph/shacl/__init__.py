@@ -20,7 +20,21 @@ from .reference import pyshacl_results
 from .results import ShaclResult, to_report
 
 __all__ = [
-    "ENGINES", "Check", "Compiled", "ExecutorRows", "Outcome", "RowExecutor", "ShaclResult",
-    "ShapesError", "StoreRows", "Unsupported", "compile_shapes", "pyshacl_results",
-    "run_checks", "shacl_results", "to_report", "validate_quads", "validate_store",
+    "ENGINES",
+    "Check",
+    "Compiled",
+    "ExecutorRows",
+    "Outcome",
+    "RowExecutor",
+    "ShaclResult",
+    "ShapesError",
+    "StoreRows",
+    "Unsupported",
+    "compile_shapes",
+    "pyshacl_results",
+    "run_checks",
+    "shacl_results",
+    "to_report",
+    "validate_quads",
+    "validate_store",
 ]

@@ -51,7 +51,7 @@ class _Compiler:
     def __init__(self, triples: Iterable[ox.Quad | ox.Triple], dataset: list[str] | None) -> None:
         self.g: ShapesGraph
         self.g, self.shapes = read_shapes(triples)
-        self.by_node = {s.node: s for s in self.shapes}
+        self.by_node: dict[object, Shape] = {s.node: s for s in self.shapes}
         self.counter = 0
         self.stack: list[Shape] = []
         self.components = Components(self.g, self.by_node, self.fresh, self.violation)
@@ -120,8 +120,15 @@ class _Compiler:
 
     # --- top-level checks -------------------------------------------------------------------
 
-    def emit(self, shape: Shape, focus: Focus, prefixes: dict[str, str], out: list[Check],
-             depth: int = 0, context: tuple[str, ...] = ()) -> None:
+    def emit(
+        self,
+        shape: Shape,
+        focus: Focus,
+        prefixes: dict[str, str],
+        out: list[Check],
+        depth: int = 0,
+        context: tuple[str, ...] = (),
+    ) -> None:
         """Checks of ``shape`` on the nodes ``focus`` binds. ``context``: the variables that
         tell focus nodes reached along different parents apart (a property shape of a
         property shape reports once per parent value, as pyshacl does)."""
@@ -133,9 +140,13 @@ class _Compiler:
             for name, var in (("value", piece.value), ("path", piece.path), ("key", piece.key)):
                 if var is not None:
                     cols.append(f"({var} AS ?{name})" if var != f"?{name}" else var)
-            text = (f"{head}SELECT DISTINCT {' '.join(cols)} {self.dataset}WHERE {{ "
-                    f"{focus('?this')} {piece.pattern} }}")
-            out.append(Check(text, shape, ox.NamedNode(f"{SH}{piece.component}ConstraintComponent")))
+            text = (
+                f"{head}SELECT DISTINCT {' '.join(cols)} {self.dataset}WHERE {{ "
+                f"{focus('?this')} {piece.pattern} }}"
+            )
+            out.append(
+                Check(text, shape, ox.NamedNode(f"{SH}{piece.component}ConstraintComponent"))
+            )
         for constraint in read_constraints(self.g, shape):
             both = dict(prefixes)
             merge_prefixes(both, constraint.prefixes, shape.node)
@@ -144,8 +155,14 @@ class _Compiler:
             if self.dataset:
                 brace = body.find("{")
                 body = body[:brace].rstrip() + f" {self.dataset}" + body[brace:]
-            out.append(Check(prologue(both) + body, shape,
-                             ox.NamedNode(SH + "SPARQLConstraintComponent"), constraint))
+            out.append(
+                Check(
+                    prologue(both) + body,
+                    shape,
+                    ox.NamedNode(SH + "SPARQLConstraintComponent"),
+                    constraint,
+                )
+            )
         for child in shape.properties:
             if child.deactivated:
                 continue
@@ -153,8 +170,14 @@ class _Compiler:
                 self.emit(child, focus, prefixes, out, depth + 1)
             else:
                 parent = f"?ctx{depth}"
-                self.emit(child, self.values_of(shape, focus, context, parent), prefixes, out, depth + 1,
-                          (*context, parent))
+                self.emit(
+                    child,
+                    self.values_of(shape, focus, context, parent),
+                    prefixes,
+                    out,
+                    depth + 1,
+                    (*context, parent),
+                )
 
     def values_of(self, shape: Shape, focus: Focus, context: tuple[str, ...], parent: str) -> Focus:
         assert shape.path is not None
@@ -162,8 +185,11 @@ class _Compiler:
 
         def values(var: str) -> str:
             w = self.fresh()
-            return (f"{{ SELECT DISTINCT {' '.join(context)} {parent} ({w} AS {var}) WHERE {{ {focus(parent)} "
-                    f"{parent} {path} {w} . }} }}")
+            keep = " ".join((*context, parent))
+            return (
+                f"{{ SELECT DISTINCT {keep} ({w} AS {var}) WHERE {{ {focus(parent)} "
+                f"{parent} {path} {w} . }} }}"
+            )
 
         return values
 

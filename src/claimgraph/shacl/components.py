@@ -25,24 +25,53 @@ __all__ = ["Piece", "Components", "SUPPORTED"]
 
 #: Constraint parameters compiled here, by local name (the component each one belongs to).
 SUPPORTED = {
-    "class": "Class", "datatype": "Datatype", "nodeKind": "NodeKind", "minCount": "MinCount",
-    "maxCount": "MaxCount", "minExclusive": "MinExclusive", "minInclusive": "MinInclusive",
-    "maxExclusive": "MaxExclusive", "maxInclusive": "MaxInclusive", "minLength": "MinLength",
-    "maxLength": "MaxLength", "pattern": "Pattern", "languageIn": "LanguageIn",
-    "uniqueLang": "UniqueLang", "equals": "Equals", "disjoint": "Disjoint",
-    "lessThan": "LessThan", "lessThanOrEquals": "LessThanOrEquals", "not": "Not", "and": "And",
-    "or": "Or", "xone": "Xone", "node": "Node", "qualifiedValueShape": "QualifiedValueShape",
-    "closed": "Closed", "hasValue": "HasValue", "in": "In", "sparql": "SPARQL",
+    "class": "Class",
+    "datatype": "Datatype",
+    "nodeKind": "NodeKind",
+    "minCount": "MinCount",
+    "maxCount": "MaxCount",
+    "minExclusive": "MinExclusive",
+    "minInclusive": "MinInclusive",
+    "maxExclusive": "MaxExclusive",
+    "maxInclusive": "MaxInclusive",
+    "minLength": "MinLength",
+    "maxLength": "MaxLength",
+    "pattern": "Pattern",
+    "languageIn": "LanguageIn",
+    "uniqueLang": "UniqueLang",
+    "equals": "Equals",
+    "disjoint": "Disjoint",
+    "lessThan": "LessThan",
+    "lessThanOrEquals": "LessThanOrEquals",
+    "not": "Not",
+    "and": "And",
+    "or": "Or",
+    "xone": "Xone",
+    "node": "Node",
+    "qualifiedValueShape": "QualifiedValueShape",
+    "closed": "Closed",
+    "hasValue": "HasValue",
+    "in": "In",
+    "sparql": "SPARQL",
 }
 #: Parameters that belong to another component (or are annotations): no piece of their own.
 COMPANIONS = {
-    "flags", "ignoredProperties", "qualifiedMinCount", "qualifiedMaxCount",
-    "qualifiedValueShapesDisjoint", "prefixes", "declare", "labelTemplate", "select",
+    "flags",
+    "ignoredProperties",
+    "qualifiedMinCount",
+    "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
+    "prefixes",
+    "declare",
+    "labelTemplate",
+    "select",
     "resultAnnotation",
 }
 _COMPARE = {"minExclusive": ">", "minInclusive": ">=", "maxExclusive": "<", "maxInclusive": "<="}
 _NODE_KIND = {
-    "IRI": "isIRI({v})", "BlankNode": "isBlank({v})", "Literal": "isLiteral({v})",
+    "IRI": "isIRI({v})",
+    "BlankNode": "isBlank({v})",
+    "Literal": "isLiteral({v})",
     "BlankNodeOrIRI": "(isBlank({v}) || isIRI({v}))",
     "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
     "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
@@ -64,8 +93,13 @@ class Piece:
 class Components:
     """Writes pieces; ``violation`` (given by the compiler) writes a nested shape's check."""
 
-    def __init__(self, g: ShapesGraph, shapes: dict[object, Shape], fresh: Callable[[], str],
-                 violation: Callable[[Shape, str], str]) -> None:
+    def __init__(
+        self,
+        g: ShapesGraph,
+        shapes: dict[object, Shape],
+        fresh: Callable[[], str],
+        violation: Callable[[Shape, str], str],
+    ) -> None:
         self.g = g
         self.shapes = shapes
         self.fresh = fresh
@@ -99,16 +133,19 @@ class Components:
         if shape.path is None:
             return Piece(component, f"FILTER(!COALESCE({ok(f)}, false))", value=f)
         v = self.fresh()
-        return Piece(component, f"{self.values(shape, f, v)} FILTER(!COALESCE({ok(v)}, false))",
-                     value=v)
+        return Piece(
+            component, f"{self.values(shape, f, v)} FILTER(!COALESCE({ok(v)}, false))", value=v
+        )
 
     def count(self, shape: Shape, f: str) -> tuple[str, str]:
         """(pattern, var): the number of distinct value nodes of ``f`` (0 when there are none)."""
         v, c, n = self.fresh(), self.fresh(), self.fresh()
         if shape.path is None:
             return f"BIND(1 AS {n})", n
-        sub = (f"OPTIONAL {{ SELECT {f} (COUNT(DISTINCT {v}) AS {c}) WHERE "
-               f"{{ {f} {shape.path.sparql} {v} }} GROUP BY {f} }} BIND(COALESCE({c}, 0) AS {n})")
+        sub = (
+            f"OPTIONAL {{ SELECT {f} (COUNT(DISTINCT {v}) AS {c}) WHERE "
+            f"{{ {f} {shape.path.sparql} {v} }} GROUP BY {f} }} BIND(COALESCE({c}, 0) AS {n})"
+        )
         return sub, n
 
     # --- the components ---------------------------------------------------------------------
@@ -125,17 +162,28 @@ class Components:
             if not isinstance(value, ox.NamedNode):
                 raise Unsupported(node, "sh:datatype", f"{value} is no IRI")
             if value.value in LOSSY_DATATYPES:
-                raise Unsupported(node, "sh:datatype",
-                                  f"the store keeps {value.value} values as xsd:integer/dateTime")
+                raise Unsupported(
+                    node,
+                    "sh:datatype",
+                    f"the store keeps {value.value} values as xsd:integer/dateTime",
+                )
             if value.value == RDF + "langString":
-                return [self.per_value(shape, f, comp,
-                                       lambda v: f'(isLiteral({v}) && LANG({v}) != "")')]
-            return [self.per_value(
-                shape, f, comp,
-                lambda v: f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {value}) && "
-                f'LANG({v}) = "" && {lexical_check(v, value)})')]
+                return [
+                    self.per_value(shape, f, comp, lambda v: f'(isLiteral({v}) && LANG({v}) != "")')
+                ]
+            return [
+                self.per_value(
+                    shape,
+                    f,
+                    comp,
+                    lambda v: (
+                        f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {value}) && "
+                        f'LANG({v}) = "" && {lexical_check(v, value)})'
+                    ),
+                )
+            ]
         if name == "nodeKind":
-            kind = value.value[len(SH):] if isinstance(value, ox.NamedNode) else ""
+            kind = value.value[len(SH) :] if isinstance(value, ox.NamedNode) else ""
             if kind not in _NODE_KIND:
                 raise Unsupported(node, "sh:nodeKind", f"{value} is no node kind")
             return [self.per_value(shape, f, comp, lambda v: _NODE_KIND[kind].format(v=v))]
@@ -146,23 +194,42 @@ class Components:
         if name in ("minLength", "maxLength"):
             op = ">=" if name == "minLength" else "<="
             n = _integer(value, node, name)
-            return [self.per_value(shape, f, comp,
-                                   lambda v: f"(!isBlank({v}) && STRLEN(STR({v})) {op} {n})")]
+            return [
+                self.per_value(
+                    shape, f, comp, lambda v: f"(!isBlank({v}) && STRLEN(STR({v})) {op} {n})"
+                )
+            ]
         if name == "pattern":
             flags = self.g.one(node, SH + "flags")
             pat = json.dumps(value.value if isinstance(value, ox.Literal) else "")
             fl = "" if flags is None else ", " + json.dumps(flags.value)
-            return [self.per_value(shape, f, comp,
-                                   lambda v: f"(!isBlank({v}) && REGEX(STR({v}), {pat}{fl}))")]
+            return [
+                self.per_value(
+                    shape, f, comp, lambda v: f"(!isBlank({v}) && REGEX(STR({v}), {pat}{fl}))"
+                )
+            ]
         if name == "languageIn":
-            tags = [t.value for t in self.g.rdf_list(value)]
-            return [self.per_value(shape, f, comp, lambda v: "(isLiteral({0}) && ({1}))".format(
-                v, " || ".join(f"langMatches(LANG({v}), {json.dumps(t)})" for t in tags)
-                or "false"))]
+            tags = [t.value for t in self.g.rdf_list(_node(value, node, name))]
+
+            def lang_ok(v: str) -> str:
+                tests = [f"langMatches(LANG({v}), {json.dumps(t)})" for t in tags]
+                return f"(isLiteral({v}) && ({' || '.join(tests) or 'false'}))"
+
+            return [self.per_value(shape, f, comp, lang_ok)]
         if name == "in":
-            items = [sparql_term(t, node, "sh:in") for t in self.g.rdf_list(value)]
-            return [self.per_value(shape, f, comp, lambda v: "(" + (
-                " || ".join(f"sameTerm({v}, {t})" for t in items) or "false") + ")")]
+            items = [
+                sparql_term(t, node, "sh:in") for t in self.g.rdf_list(_node(value, node, name))
+            ]
+            return [
+                self.per_value(
+                    shape,
+                    f,
+                    comp,
+                    lambda v: (
+                        "(" + (" || ".join(f"sameTerm({v}, {t})" for t in items) or "false") + ")"
+                    ),
+                )
+            ]
         if name == "hasValue":
             c = sparql_term(value, node, "sh:hasValue")
             if shape.path is None:
@@ -173,7 +240,9 @@ class Components:
             if name == "minCount" and n == 0:
                 return []
             if name == "minCount" and n == 1 and shape.path is not None:
-                return [Piece(comp, f"FILTER NOT EXISTS {{ {self.values(shape, f, self.fresh())} }}")]
+                return [
+                    Piece(comp, f"FILTER NOT EXISTS {{ {self.values(shape, f, self.fresh())} }}")
+                ]
             if name == "maxCount" and n == 0 and shape.path is not None:
                 return [Piece(comp, f"FILTER EXISTS {{ {self.values(shape, f, self.fresh())} }}")]
             pattern, c = self.count(shape, f)
@@ -182,21 +251,40 @@ class Components:
             if not (isinstance(value, ox.Literal) and value.value == "true"):
                 return []  # only "true" turns it on ("1"^^xsd:boolean does not, says the suite)
             a, b, k = self.fresh(), self.fresh(), self.fresh()
-            return [Piece(comp, f"{self.values(shape, f, a)} {self.values(shape, f, b)} "
-                                f'FILTER(!sameTerm({a}, {b}) && LANG({a}) != "" && '
-                                f"LCASE(LANG({a})) = LCASE(LANG({b}))) BIND(LCASE(LANG({a})) AS {k})",
-                          key=k)]
+            return [
+                Piece(
+                    comp,
+                    f"{self.values(shape, f, a)} {self.values(shape, f, b)} "
+                    f'FILTER(!sameTerm({a}, {b}) && LANG({a}) != "" && '
+                    f"LCASE(LANG({a})) = LCASE(LANG({b}))) BIND(LCASE(LANG({a})) AS {k})",
+                    key=k,
+                )
+            ]
         if name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
             return self.pair(shape, name, value, f)
         if name in ("not", "node"):
             inner = self.shape(value, shape, f"sh:{name}")
             exists = "EXISTS" if name == "node" else "NOT EXISTS"
-            return [self.per_value(
-                shape, f, comp, lambda v: f"{_negate(exists)} {{ {self.violation(inner, v)} }}")]
+            return [
+                self.per_value(
+                    shape, f, comp, lambda v: f"{_negate(exists)} {{ {self.violation(inner, v)} }}"
+                )
+            ]
         if name in ("and", "or", "xone"):
-            members = [self.shape(m, shape, f"sh:{name}") for m in self.g.rdf_list(value)]
-            return [self.per_value(shape, f, comp, lambda v: _logic(name, [
-                f"NOT EXISTS {{ {self.violation(m, v)} }}" for m in members]))]
+            members = [
+                self.shape(m, shape, f"sh:{name}")
+                for m in self.g.rdf_list(_node(value, node, name))
+            ]
+            return [
+                self.per_value(
+                    shape,
+                    f,
+                    comp,
+                    lambda v: _logic(
+                        name, [f"NOT EXISTS {{ {self.violation(m, v)} }}" for m in members]
+                    ),
+                )
+            ]
         if name == "qualifiedValueShape":
             return self.qualified(shape, value, f)
         if name == "closed":
@@ -214,16 +302,27 @@ class Components:
             return [Piece(comp, f"{vals} {f} {p} {v} .", value=v)]
         if name == "equals":
             if shape.path is None:
-                return [Piece(comp, f"FILTER NOT EXISTS {{ {f} {p} {f} }}", value=f),
-                        Piece(comp, f"{f} {p} {o} . FILTER(!sameTerm({o}, {f}))", value=o)]
+                return [
+                    Piece(comp, f"FILTER NOT EXISTS {{ {f} {p} {f} }}", value=f),
+                    Piece(comp, f"{f} {p} {o} . FILTER(!sameTerm({o}, {f}))", value=o),
+                ]
             w = self.fresh()
-            return [Piece(comp, f"{vals} FILTER NOT EXISTS {{ {f} {p} {v} }}", value=v),
-                    Piece(comp, f"{f} {p} {o} . FILTER NOT EXISTS {{ {self.values(shape, f, w)} "
-                                f"FILTER(sameTerm({w}, {o})) }}", value=o)]
+            return [
+                Piece(comp, f"{vals} FILTER NOT EXISTS {{ {f} {p} {v} }}", value=v),
+                Piece(
+                    comp,
+                    f"{f} {p} {o} . FILTER NOT EXISTS {{ {self.values(shape, f, w)} "
+                    f"FILTER(sameTerm({w}, {o})) }}",
+                    value=o,
+                ),
+            ]
         op = "<" if name == "lessThan" else "<="
         # one result per pair of values compared, as pyshacl and the W3C suite count them
-        return [Piece(comp, f"{vals} {f} {p} {o} . FILTER(!COALESCE({v} {op} {o}, false))",
-                      value=v, key=o)]
+        return [
+            Piece(
+                comp, f"{vals} {f} {p} {o} . FILTER(!COALESCE({v} {op} {o}, false))", value=v, key=o
+            )
+        ]
 
     def qualified(self, shape: Shape, q: object, f: str) -> list[Piece]:
         if shape.path is None:
@@ -241,15 +340,21 @@ class Components:
         v, c, n = self.fresh(), self.fresh(), self.fresh()
         conforms = [f"NOT EXISTS {{ {self.violation(inner, v)} }}"]
         conforms += [f"EXISTS {{ {self.violation(s, v)} }}" for s in siblings]
-        count = (f"OPTIONAL {{ SELECT {f} (COUNT(DISTINCT {v}) AS {c}) WHERE {{ "
-                 f"{f} {shape.path.sparql} {v} . FILTER({' && '.join(conforms)}) }} GROUP BY {f} }} "
-                 f"BIND(COALESCE({c}, 0) AS {n})")
+        count = (
+            f"OPTIONAL {{ SELECT {f} (COUNT(DISTINCT {v}) AS {c}) WHERE {{ "
+            f"{f} {shape.path.sparql} {v} . FILTER({' && '.join(conforms)}) }} GROUP BY {f} }} "
+            f"BIND(COALESCE({c}, 0) AS {n})"
+        )
         found = []
-        for param, comp, op in (("qualifiedMinCount", "QualifiedMinCount", "<"),
-                                ("qualifiedMaxCount", "QualifiedMaxCount", ">")):
+        for param, comp, op in (
+            ("qualifiedMinCount", "QualifiedMinCount", "<"),
+            ("qualifiedMaxCount", "QualifiedMaxCount", ">"),
+        ):
             bound = self.g.one(shape.node, SH + param)
             if bound is not None:
-                found.append(Piece(comp, f"{count} FILTER({n} {op} {_integer(bound, shape.node, param)})"))
+                found.append(
+                    Piece(comp, f"{count} FILTER({n} {op} {_integer(bound, shape.node, param)})")
+                )
         return found
 
     def closed(self, shape: Shape, f: str) -> Piece:
@@ -280,6 +385,12 @@ def _logic(name: str, conforms: list[str]) -> str:
     if name == "or":
         return "(" + " || ".join(conforms) + ")"
     return "((" + " + ".join(f"IF({c}, 1, 0)" for c in conforms) + ") = 1)"
+
+
+def _node(value: object, shape: object, name: str) -> ox.NamedNode | ox.BlankNode:
+    if isinstance(value, ox.NamedNode | ox.BlankNode):
+        return value
+    raise Unsupported(shape, f"sh:{name}", f"{value} is no list")
 
 
 def _integer(value: object, shape: object, name: str) -> int:

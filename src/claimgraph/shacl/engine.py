@@ -41,13 +41,14 @@ class Outcome:
 
 
 def _message(messages: Iterable[ox.Literal]) -> str | None:
-    ordered = sorted(messages, key=lambda m: (m.language not in (None, "en"), m.language or "",
-                                              m.value))
+    ordered = sorted(
+        messages, key=lambda m: (m.language not in (None, "en"), m.language or "", m.value)
+    )
     return ordered[0].value if ordered else None
 
 
 def _default_message(component: ox.NamedNode) -> str:
-    name = component.value[len(SH):].removesuffix("ConstraintComponent")
+    name = component.value[len(SH) :].removesuffix("ConstraintComponent")
     return f"The {name} constraint is not met."
 
 
@@ -70,17 +71,29 @@ def _results(check: Check, rows: list[Row]) -> list[ShaclResult]:
             text = substitute(text, row) if text else None
             if value is None and shape.path is None:
                 value = focus
-        found.append(ShaclResult(
-            focus=focus, component=check.component, severity=shape.severity, shape=shape.node,
-            path=path, value=value, message=text or _default_message(check.component),
-        ))
+        found.append(
+            ShaclResult(
+                focus=focus,
+                component=check.component,
+                severity=shape.severity,
+                shape=shape.node,
+                path=path,
+                value=value,
+                message=text or _default_message(check.component),
+            )
+        )
     return found
 
 
-def run_checks(compiled: Compiled, rows: RowExecutor, threads: int | None = None) -> list[ShaclResult]:
+def run_checks(
+    compiled: Compiled, rows: RowExecutor, threads: int | None = None
+) -> list[ShaclResult]:
     """Every check's results; the queries run in ``threads`` threads (default: one per core)."""
-    answers = run_all(compiled.checks, lambda c: rows.select(c.text),
-                      default_threads() if threads is None else threads)
+    answers = run_all(
+        compiled.checks,
+        lambda c: rows.select(c.text),
+        default_threads() if threads is None else threads,
+    )
     found: list[ShaclResult] = []
     for check, answer in zip(compiled.checks, answers, strict=True):
         found.extend(_results(check, answer))
@@ -109,8 +122,9 @@ def shacl_results(
     outcome = Outcome(run_checks(compiled, rows, threads), queries=len(compiled.checks))
     if compiled.fallback:
         outcome.notes = [f"validated with pyshacl: {why}" for why in compiled.fallback.values()]
-        outcome.results += [r for r in pyshacl_results(_need(data), shapes)
-                            if r.shape in compiled.fallback_tree]
+        outcome.results += [
+            r for r in pyshacl_results(_need(data), shapes) if r.shape in compiled.fallback_tree
+        ]
     return outcome
 
 
@@ -125,7 +139,8 @@ def _labels(store: ox.Store):  # type: ignore[no-untyped-def]
         if isinstance(term, ox.Literal):
             return None
         for q in store.quads_for_pattern(term, RDFS_LABEL, None, None):
-            return q.object.value
+            if isinstance(q.object, ox.Literal):
+                return q.object.value
         return None
 
     return label
@@ -133,7 +148,11 @@ def _labels(store: ox.Store):  # type: ignore[no-untyped-def]
 
 def _data_graphs(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
     return [ox.DefaultGraph()] + sorted(
-        (g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != SHAPES_GRAPH),
+        (
+            g
+            for g in store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value != SHAPES_GRAPH
+        ),
         key=lambda g: g.value,
     )
 
@@ -150,22 +169,32 @@ def validate_store(
     data = None
     if engine != "compiler":
         data = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
-    outcome = shacl_results(StoreRows(store, graphs), shapes, engine=engine, data=data,
-                            threads=threads)
+    outcome = shacl_results(
+        StoreRows(store, graphs), shapes, engine=engine, data=data, threads=threads
+    )
     for note in outcome.notes:
         print(f"claimgraph: {note}", file=sys.stderr)
     return to_report(outcome.results, _labels(store))
 
 
 def validate_quads(
-    data: list[ox.Quad], ontology: list[ox.Quad], shapes: list[ox.Quad], *,
-    engine: str = "compiler", threads: int | None = None,
+    data: list[ox.Quad],
+    ontology: list[ox.Quad],
+    shapes: list[ox.Quad],
+    *,
+    engine: str = "compiler",
+    threads: int | None = None,
 ) -> ValidationReport:
     """Like :func:`claimgraph.validate.validate_quads` (without texts), with this engine."""
     store = ox.Store()
     store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data + ontology)
-    outcome = shacl_results(StoreRows(store, [ox.DefaultGraph()]), shapes, engine=engine,
-                            data=data + ontology, threads=threads)
+    outcome = shacl_results(
+        StoreRows(store, [ox.DefaultGraph()]),
+        shapes,
+        engine=engine,
+        data=data + ontology,
+        threads=threads,
+    )
     for note in outcome.notes:
         print(f"claimgraph: {note}", file=sys.stderr)
     return to_report(outcome.results, _labels(store))

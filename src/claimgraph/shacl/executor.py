@@ -37,7 +37,9 @@ class StoreRows:
         self, store: ox.Store, default_graph: Sequence[ox.NamedNode | ox.DefaultGraph] | None = None
     ) -> None:
         self.store = store
-        self.default_graph = list(default_graph) if default_graph is not None else None
+        self.default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = (
+            list(default_graph) if default_graph is not None else None
+        )
 
     def select(self, text: str) -> list[Row]:
         if self.default_graph is None:
@@ -67,18 +69,27 @@ class ExecutorRows:
         result = self.executor.query(text, source="shacl")
         rows: list[Row] = []
         for values in result.rows:
-            rows.append({
-                name: term
-                for name, term in zip(result.variables, values, strict=False)
-                if term is not None and not isinstance(term, ox.Triple)
-            })
+            rows.append(
+                {
+                    name: term
+                    for name, term in zip(result.variables, values, strict=False)
+                    if term is not None and not isinstance(term, ox.Triple)
+                }
+            )
         return rows
 
 
 def default_threads() -> int:
     """One thread per core: the queries are CPU-bound in pyoxigraph, outside the GIL."""
-    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else os.cpu_count() or 1))
+    return max(
+        1,
+        min(
+            8,
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
+        ),
+    )
 
 
 def run_all(jobs: Sequence[T], run: Callable[[T], list[Row]], threads: int) -> list[list[Row]]:

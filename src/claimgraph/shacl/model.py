@@ -27,9 +27,21 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 #: Shape-level parameters the model keeps aside: they are no constraint of their own.
 _NOT_CONSTRAINTS = {
-    "path", "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target",
-    "severity", "message", "deactivated", "name", "description", "order", "group",
-    "defaultValue", "property",
+    "path",
+    "targetClass",
+    "targetNode",
+    "targetSubjectsOf",
+    "targetObjectsOf",
+    "target",
+    "severity",
+    "message",
+    "deactivated",
+    "name",
+    "description",
+    "order",
+    "group",
+    "defaultValue",
+    "property",
 }
 
 
@@ -53,8 +65,11 @@ class Shape:
     @property
     def has_targets(self) -> bool:
         return bool(
-            self.target_class or self.target_node or self.target_subjects_of
-            or self.target_objects_of or self.sparql_targets
+            self.target_class
+            or self.target_node
+            or self.target_subjects_of
+            or self.target_objects_of
+            or self.sparql_targets
         )
 
     def __repr__(self) -> str:
@@ -68,8 +83,11 @@ class ShapesGraph:
         self.by_subject: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self.by_object: dict[tuple[str, Term], list[Term]] = defaultdict(list)
         for t in triples:
-            self.by_subject[t.subject][t.predicate.value].append(t.object)
-            self.by_object[(t.predicate.value, t.object)].append(t.subject)
+            s, o = t.subject, t.object
+            if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+                continue  # RDF-star: no shape is written with quoted triples
+            self.by_subject[s][t.predicate.value].append(o)
+            self.by_object[(t.predicate.value, o)].append(s)
 
     def objects(self, node: Term, predicate: str) -> list[Term]:
         found = self.by_subject.get(node)
@@ -131,7 +149,9 @@ def read_shapes(triples: Iterable[ox.Quad | ox.Triple]) -> tuple[ShapesGraph, li
             for head in preds.get(SH + p, ()):
                 shape_nodes.update(g.rdf_list(head))
     ordered = sorted(shape_nodes, key=lambda n: (isinstance(n, ox.BlankNode), str(n)))
-    shapes = {n: _read_shape(g, n) for n in ordered if not isinstance(n, ox.Literal)}
+    shapes: dict[Term, Shape] = {
+        n: _read_shape(g, n) for n in ordered if not isinstance(n, ox.Literal)
+    }
     for node, shape in shapes.items():
         shape.properties = [shapes[p] for p in g.objects(node, SH + "property") if p in shapes]
     return g, list(shapes.values())
@@ -146,7 +166,7 @@ def _read_shape(g: ShapesGraph, node: Term) -> Shape:
     preds = g.by_subject.get(node, {})
     for predicate, objects in preds.items():
         if predicate.startswith(SH):
-            name = predicate[len(SH):]
+            name = predicate[len(SH) :]
             if name not in _NOT_CONSTRAINTS:
                 shape.params[name] = list(objects)
     shape.target_class = g.objects(node, SH + "targetClass")

@@ -21,8 +21,12 @@ __all__ = ["Path", "read_path"]
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
-_UNARY = {"inversePath": "^{}", "zeroOrMorePath": "{}*", "oneOrMorePath": "{}+",
-          "zeroOrOnePath": "{}?"}
+_UNARY = {
+    "inversePath": "^{}",
+    "zeroOrMorePath": "{}*",
+    "oneOrMorePath": "{}+",
+    "zeroOrOnePath": "{}?",
+}
 
 
 @dataclass(frozen=True)

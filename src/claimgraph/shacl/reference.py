@@ -8,6 +8,7 @@ blank focus node means the same node in both engines' results.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -60,33 +61,35 @@ def pyshacl_results(
     data_graph = to_rdflib(data)
     shapes_graph = to_rdflib(shapes)
     _conforms, report, _text = validate(
-        data_graph, shacl_graph=shapes_graph, advanced=True, allow_warnings=True,
-        allow_infos=True, inference="none",
+        data_graph,
+        shacl_graph=shapes_graph,
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+        inference="none",
     )
     sh = rdflib.Namespace(SH)
     found = []
+
+    def value(node, p):  # type: ignore[no-untyped-def]
+        v = report.value(node, p)
+        return None if v is None else _ox(v)
+
     for node in report.subjects(rdflib.RDF.type, sh.ValidationResult):
-        def one(p):  # type: ignore[no-untyped-def]
-            v = report.value(node, p)
-            return None if v is None else _ox(v)
+        one = partial(value, node)
 
         message = report.value(node, sh.resultMessage)
         path = report.value(node, sh.resultPath)
         shape = one(sh.sourceShape)
-        found.append(ShaclResult(
-            focus=one(sh.focusNode),  # type: ignore[arg-type]
-            component=one(sh.sourceConstraintComponent),  # type: ignore[arg-type]
-            severity=one(sh.resultSeverity),  # type: ignore[arg-type]
-            shape=shape if not isinstance(shape, ox.Literal) else None,
-            path=_path_term(path, shapes_graph),
-            value=one(sh.value),
-            message=str(message) if message is not None else None,
-        ))
+        found.append(
+            ShaclResult(
+                focus=one(sh.focusNode),  # type: ignore[arg-type]
+                component=one(sh.sourceConstraintComponent),  # type: ignore[arg-type]
+                severity=one(sh.resultSeverity),  # type: ignore[arg-type]
+                shape=shape if not isinstance(shape, ox.Literal) else None,
+                path=None if path is None else _ox(path),
+                value=one(sh.value),
+                message=str(message) if message is not None else None,
+            )
+        )
     return found
-
-
-def _path_term(path, shapes_graph):  # type: ignore[no-untyped-def]
-    """A blank-node path as the same blank node of the shapes graph (labels are kept)."""
-    if path is None:
-        return None
-    return _ox(path)

@@ -54,15 +54,17 @@ def to_report(results: list[ShaclResult], labels: Callable[[Term], str | None]) 
     found = []
     for r in results:
         severity = r.severity.value.rsplit("#", 1)[-1]
-        found.append(ValidationResult(
-            focus=_show(r.focus) or "",
-            label=labels(r.focus),
-            severity=severity,
-            message=r.message or "constraint not met",
-            path=_show(r.path) if isinstance(r.path, ox.NamedNode) else None,
-            value=_show(r.value),
-            shape=_show(r.shape) if isinstance(r.shape, ox.NamedNode) else None,
-        ))
+        found.append(
+            ValidationResult(
+                focus=_show(r.focus) or "",
+                label=labels(r.focus),
+                severity=severity,
+                message=r.message or "constraint not met",
+                path=_show(r.path) if isinstance(r.path, ox.NamedNode) else None,
+                value=_show(r.value),
+                shape=_show(r.shape) if isinstance(r.shape, ox.NamedNode) else None,
+            )
+        )
     found.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 3), r.focus, r.message, r.path or ""))
     report = ValidationReport(results=found)
     report.report_turtle = report_turtle(results, report.conforms)
@@ -71,6 +73,7 @@ def to_report(results: list[ShaclResult], labels: Callable[[Term], str | None]) 
 
 def report_turtle(results: list[ShaclResult], conforms: bool) -> bytes:
     """The results as a SHACL validation report graph in Turtle."""
+
     def sh(name: str) -> ox.NamedNode:
         return ox.NamedNode(SH + name)
 
@@ -96,5 +99,4 @@ def report_turtle(results: list[ShaclResult], conforms: bool) -> bytes:
             triples.append(ox.Triple(node, sh("value"), r.value))
         if r.message is not None:
             triples.append(ox.Triple(node, sh("resultMessage"), ox.Literal(r.message)))
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE,
-                        prefixes={"sh": SH}) or b""
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={"sh": SH}) or b""

@@ -19,8 +19,9 @@ from .model import SH, Shape, ShapesGraph
 
 __all__ = ["SparqlConstraint", "read_constraints", "split_prologue", "with_focus", "prologue"]
 
-_PROLOGUE = re.compile(r"\s*(?:(PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>|(BASE)\s*<[^>]*>)",
-                       re.IGNORECASE)
+_PROLOGUE = re.compile(
+    r"\s*(?:(PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>|(BASE)\s*<[^>]*>)", re.IGNORECASE
+)
 _UNSUPPORTED_VARS = re.compile(r"\$(currentShape|shapesGraph)\b")
 
 
@@ -87,11 +88,12 @@ def with_focus(body: str, focus: str, path: str | None, owner: object) -> str:
     brace = body.find("{")
     if brace < 0:
         raise ShapesError(f"{owner}: the SPARQL query has no WHERE group")
-    return body[: brace + 1] + " " + focus + " " + body[brace + 1:]
+    return body[: brace + 1] + " " + focus + " " + body[brace + 1 :]
 
 
 def substitute(message: str, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
     """``{?var}``/``{$var}`` in a message replaced by the row's values."""
+
     def one(m: re.Match[str]) -> str:
         term = row.get(m.group(1))
         if term is None:

@@ -42,7 +42,7 @@ def sparql_term(term: object, shape: object, component: str) -> str:
 
 def lexical_check(var: str, datatype: ox.NamedNode) -> str:
     """An expression true when the literal in ``var`` is a well-formed value of ``datatype``."""
-    name = datatype.value[len(XSD):] if datatype.value.startswith(XSD) else None
+    name = datatype.value[len(XSD) :] if datatype.value.startswith(XSD) else None
     if name in _CASTABLE:
         return f"COALESCE(isLiteral(<{datatype.value}>(STR({var}))), false)"
     return "true"
