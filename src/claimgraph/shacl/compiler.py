@@ -19,7 +19,14 @@ import pyoxigraph as ox
 from .components import CLASS_PATH, Components
 from .errors import Unsupported
 from .model import SH, Shape, ShapesGraph, read_shapes
-from .sparql_based import SparqlConstraint, merge_prefixes, prologue, read_constraints, with_focus
+from .sparql_based import (
+    SparqlConstraint,
+    lateral,
+    merge_prefixes,
+    prologue,
+    read_constraints,
+    with_focus,
+)
 from .terms import sparql_term
 
 __all__ = ["Check", "Compiled", "compile_shapes"]
@@ -48,7 +55,10 @@ class Compiled:
 
 
 class _Compiler:
-    def __init__(self, triples: Iterable[ox.Quad | ox.Triple], dataset: list[str] | None) -> None:
+    def __init__(
+        self, triples: Iterable[ox.Quad | ox.Triple], dataset: list[str] | None, lateral: bool
+    ) -> None:
+        self.lateral = lateral
         self.g: ShapesGraph
         self.g, self.shapes = read_shapes(triples)
         self.by_node: dict[object, Shape] = {s.node: s for s in self.shapes}
@@ -151,10 +161,13 @@ class _Compiler:
             both = dict(prefixes)
             merge_prefixes(both, constraint.prefixes, shape.node)
             path = shape.path.sparql if shape.path is not None else None
-            body = with_focus(constraint.select, focus("?this"), path, shape.node)
-            if self.dataset:
-                brace = body.find("{")
-                body = body[:brace].rstrip() + f" {self.dataset}" + body[brace:]
+            if self.lateral:
+                body = lateral(constraint.select, focus("?this"), path, self.dataset, shape.node)
+            else:
+                body = with_focus(constraint.select, focus("?this"), path, shape.node)
+                if self.dataset:
+                    brace = body.find("{")
+                    body = body[:brace].rstrip() + f" {self.dataset}" + body[brace:]
             out.append(
                 Check(
                     prologue(both) + body,
@@ -209,16 +222,20 @@ def compile_shapes(
     *,
     unsupported: str = "raise",
     dataset: list[str] | None = None,
+    lateral: bool = True,
 ) -> Compiled:
     """Compile every targeted, active shape of a shapes graph.
 
     ``unsupported``: ``"raise"`` (an :class:`Unsupported` error naming shape and component) or
     ``"collect"`` (the shape's tree goes to ``Compiled.fallback``). ``dataset``: graph IRIs put
     in a ``FROM`` clause of every query (for a remote endpoint; locally the executor scopes).
+    ``lateral``: SPARQL constraints pre-bind ``$this`` with a ``LATERAL`` join (pyoxigraph);
+    False joins the focus nodes into the constraint's WHERE group instead, for servers without
+    LATERAL (the same answers for every constraint that binds ``$this`` before filtering on it).
     """
     if unsupported not in ("raise", "collect"):
         raise ValueError(unsupported)
-    c = _Compiler(triples, dataset)
+    c = _Compiler(triples, dataset, lateral)
     compiled = Compiled(shapes=c.shapes)
     for shape in c.shapes:
         if shape.deactivated or not shape.has_targets:

@@ -112,9 +112,13 @@ class Components:
 
     def pieces(self, shape: Shape, f: str) -> list[Piece]:
         found: list[Piece] = []
+        if shape.custom:
+            raise Unsupported(
+                shape.node, f"<{shape.custom[0]}>", "a SPARQL-based constraint component"
+            )
         for name, values in sorted(shape.params.items()):
-            if name in COMPANIONS:
-                continue
+            if name in COMPANIONS or name == "sparql":
+                continue  # sh:sparql: one query of its own (sparql_based), never inlined
             if name not in SUPPORTED:
                 raise Unsupported(shape.node, f"sh:{name}")
             for value in values:

@@ -22,6 +22,7 @@ __all__ = ["SH", "RDF", "RDFS", "Shape", "ShapesGraph", "read_shapes", "Term"]
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -61,6 +62,8 @@ class Shape:
     severity: ox.NamedNode = field(default_factory=lambda: ox.NamedNode(SH + "Violation"))
     messages: list[ox.Literal] = field(default_factory=list)
     deactivated: bool = False
+    #: Parameters of SPARQL-based constraint components (``sh:ConstraintComponent``) it uses.
+    custom: list[str] = field(default_factory=list)
 
     @property
     def has_targets(self) -> bool:
@@ -116,9 +119,17 @@ class ShapesGraph:
         return items
 
     def prefixes(self, node: Term) -> dict[str, str]:
-        """The ``sh:declare`` prefixes of every ``sh:prefixes`` node of ``node`` (transitively)."""
+        """The ``sh:declare`` prefixes of every ``sh:prefixes`` node of ``node``, and of the
+        graphs those nodes ``owl:imports`` (as the SHACL spec reads them)."""
         found: dict[str, str] = {}
-        for owner in self.objects(node, SH + "prefixes"):
+        todo = list(self.objects(node, SH + "prefixes"))
+        seen: set[Term] = set()
+        while todo:
+            owner = todo.pop()
+            if owner in seen:
+                continue
+            seen.add(owner)
+            todo.extend(self.objects(owner, OWL_IMPORTS))
             for decl in self.objects(owner, SH + "declare"):
                 prefix = self.one(decl, SH + "prefix")
                 namespace = self.one(decl, SH + "namespace")
@@ -148,11 +159,22 @@ def read_shapes(triples: Iterable[ox.Quad | ox.Triple]) -> tuple[ShapesGraph, li
         for p in ("and", "or", "xone"):
             for head in preds.get(SH + p, ()):
                 shape_nodes.update(g.rdf_list(head))
+    custom = set()
+    # any node with sh:parameter is a constraint component (its class may be a subclass)
+    for component_preds in list(g.by_subject.values()):
+        for parameter in component_preds.get(SH + "parameter", ()):
+            custom.update(
+                p.value for p in g.objects(parameter, SH + "path") if isinstance(p, ox.NamedNode)
+            )
+    for subject, preds in g.by_subject.items():
+        if custom.intersection(preds):
+            shape_nodes.add(subject)
     ordered = sorted(shape_nodes, key=lambda n: (isinstance(n, ox.BlankNode), str(n)))
     shapes: dict[Term, Shape] = {
         n: _read_shape(g, n) for n in ordered if not isinstance(n, ox.Literal)
     }
     for node, shape in shapes.items():
+        shape.custom = sorted(custom.intersection(g.by_subject.get(node, {})))
         shape.properties = [shapes[p] for p in g.objects(node, SH + "property") if p in shapes]
     return g, list(shapes.values())
 

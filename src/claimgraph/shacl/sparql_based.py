@@ -17,7 +17,14 @@ import pyoxigraph as ox
 from .errors import ShapesError, Unsupported
 from .model import SH, Shape, ShapesGraph
 
-__all__ = ["SparqlConstraint", "read_constraints", "split_prologue", "with_focus", "prologue"]
+__all__ = [
+    "SparqlConstraint",
+    "read_constraints",
+    "split_prologue",
+    "with_focus",
+    "lateral",
+    "prologue",
+]
 
 _PROLOGUE = re.compile(
     r"\s*(?:(PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>|(BASE)\s*<[^>]*>)", re.IGNORECASE
@@ -70,6 +77,7 @@ def read_constraints(g: ShapesGraph, shape: Shape) -> list[SparqlConstraint]:
         if select is None:
             raise Unsupported(shape.node, "sh:sparql", "only sh:select constraints are supported")
         body, declared = split_prologue(select.value, shape.node)
+        check_allowed(body, shape.node)
         if _UNSUPPORTED_VARS.search(body):
             raise Unsupported(shape.node, "sh:sparql", "$currentShape / $shapesGraph")
         prefixes = g.prefixes(node)
@@ -79,12 +87,55 @@ def read_constraints(g: ShapesGraph, shape: Shape) -> list[SparqlConstraint]:
     return found
 
 
-def with_focus(body: str, focus: str, path: str | None, owner: object) -> str:
-    """The SELECT with the focus pattern first in its WHERE group and ``$PATH`` substituted."""
+#: What SHACL forbids in a SPARQL-based constraint (section 5.3.1: pre-binding is undefined for
+#: them), found in the query with its strings and IRIs blanked out.
+_FORBIDDEN = re.compile(
+    r"\b(MINUS|VALUES|SERVICE)\b|(?-i:\bAS\s*[?$](this|value|PATH|currentShape|shapesGraph)\b)",
+    re.IGNORECASE,
+)
+#: A sub-SELECT's projection: it must project ``$this`` (not even ``*``) to see the pre-bound value.
+_SUBSELECT = re.compile(r"\{\s*SELECT\b(.*?)(?:\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
+_STRINGS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
+    r"'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>|#[^\n]*"
+)
+
+
+def check_allowed(body: str, owner: object) -> None:
+    """A :class:`ShapesError` for a construct SHACL forbids in SPARQL-based constraints."""
+    bare = _STRINGS.sub(" ", body)
+    m = _FORBIDDEN.search(bare)
+    if m is not None:
+        what = m.group(1) or f"AS ?{m.group(2)}"
+        raise ShapesError(f"shape {owner}: SHACL does not allow {what} in a SPARQL constraint")
+    for sub in _SUBSELECT.finditer(bare):
+        if not re.search(r"[?$]this\b", sub.group(1)):
+            raise ShapesError(
+                f"shape {owner}: a sub-SELECT of a SPARQL constraint must project $this"
+            )
+
+
+def _path_substituted(body: str, path: str | None, owner: object) -> str:
     if "$PATH" in body:
         if path is None:
             raise Unsupported(owner, "sh:sparql", "$PATH in a node shape")
         body = body.replace("$PATH", path)
+    return body
+
+
+def lateral(body: str, focus: str, path: str | None, dataset: str, owner: object) -> str:
+    """The constraint's SELECT run once per focus node with ``$this`` pre-bound: a LATERAL
+    join (pyoxigraph evaluates its right side with the left side's bindings substituted,
+    which is exactly SHACL's pre-binding), in one query for all focus nodes."""
+    body = _path_substituted(body, path, owner)
+    return f"SELECT * {dataset}WHERE {{ {focus} LATERAL {{ {body} }} }}"
+
+
+def with_focus(body: str, focus: str, path: str | None, owner: object) -> str:
+    """The SELECT with the focus pattern first in its WHERE group and ``$PATH`` substituted:
+    for servers without LATERAL; equal to pre-binding unless ``$this`` is used in an inner
+    group before it is bound there."""
+    body = _path_substituted(body, path, owner)
     brace = body.find("{")
     if brace < 0:
         raise ShapesError(f"{owner}: the SPARQL query has no WHERE group")
