@@ -6,14 +6,23 @@ and the queries run on a :class:`~.executor.RowExecutor` — in threads on a loc
 stays the reference (:mod:`.reference`) and the fallback for what the compiler does not support.
 
 Entry points: :func:`validate_store` / :func:`validate_quads` (claimgraph's report, like
-:mod:`claimgraph.validate`), :func:`shacl_results` (result terms, any executor), and
+:mod:`claimgraph.validate`), :func:`validate_executor` (a SPARQL endpoint, without downloading it),
+:func:`shacl_results` (result terms, any executor), and
 :func:`compile_shapes` (the queries).
 """
 
 from __future__ import annotations
 
 from .compiler import Check, Compiled, compile_shapes
-from .engine import ENGINES, Outcome, run_checks, shacl_results, validate_quads, validate_store
+from .engine import (
+    ENGINES,
+    Outcome,
+    run_checks,
+    shacl_results,
+    validate_executor,
+    validate_quads,
+    validate_store,
+)
 from .errors import ShapesError, Unsupported
 from .executor import ExecutorRows, RowExecutor, StoreRows
 from .reference import pyshacl_results
@@ -37,4 +46,5 @@ __all__ = [
     "to_report",
     "validate_quads",
     "validate_store",
+    "validate_executor",
 ]

@@ -247,7 +247,7 @@ def compile_shapes(
         except Unsupported as e:
             if unsupported == "raise":
                 raise
-            compiled.fallback[shape.node] = str(e)
+            compiled.fallback[shape.node] = e.short
             compiled.fallback_tree |= c.tree(shape)
             continue
         compiled.checks.extend(checks)

@@ -14,19 +14,32 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..terms import SHAPES_GRAPH
 from ..validate import ValidationReport
 from .compiler import Check, Compiled, compile_shapes
-from .executor import Row, RowExecutor, StoreRows, default_threads, run_all
+from .errors import ShapesError
+from .executor import ExecutorRows, Row, RowExecutor, StoreRows, default_threads, run_all
 from .model import SH, Shape
 from .reference import pyshacl_results
 from .results import ShaclResult, Term, to_report
 from .sparql_based import substitute
 
-__all__ = ["ENGINES", "Outcome", "run_checks", "shacl_results", "validate_store", "validate_quads"]
+if TYPE_CHECKING:
+    from ..executor import Executor
+
+__all__ = [
+    "ENGINES",
+    "Outcome",
+    "run_checks",
+    "shacl_results",
+    "validate_store",
+    "validate_quads",
+    "validate_executor",
+]
 
 ENGINES = ("compiler", "auto", "pyshacl")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -107,18 +120,26 @@ def shacl_results(
     engine: str = "compiler",
     data: Iterable[ox.Quad | ox.Triple] | None = None,
     threads: int | None = None,
+    dataset: list[str] | None = None,
+    lateral: bool = True,
 ) -> Outcome:
     """Validate the data ``rows`` answers for against ``shapes``.
 
     ``data`` (the data graph's triples) is needed only when pyshacl runs (``pyshacl``, or
     ``auto`` with a shape the compiler does not support); without it that is an error.
+    ``dataset``/``lateral``: see :func:`~.compiler.compile_shapes`.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     shapes = list(shapes)
     if engine == "pyshacl":
         return Outcome(pyshacl_results(_need(data), shapes))
-    compiled = compile_shapes(shapes, unsupported="collect" if engine == "auto" else "raise")
+    compiled = compile_shapes(
+        shapes,
+        unsupported="collect" if engine == "auto" else "raise",
+        dataset=dataset,
+        lateral=lateral,
+    )
     outcome = Outcome(run_checks(compiled, rows, threads), queries=len(compiled.checks))
     if compiled.fallback:
         outcome.notes = [f"validated with pyshacl: {why}" for why in compiled.fallback.values()]
@@ -130,7 +151,10 @@ def shacl_results(
 
 def _need(data: Iterable[ox.Quad | ox.Triple] | None) -> Iterable[ox.Quad | ox.Triple]:
     if data is None:
-        raise ValueError("pyshacl needs the data graph's triples")
+        raise ShapesError(
+            "pyshacl would need the whole data graph here (a SPARQL endpoint's data is not "
+            "downloaded): use the compiler's engine, with shapes it supports"
+        )
     return data
 
 
@@ -198,3 +222,47 @@ def validate_quads(
     for note in outcome.notes:
         print(f"claimgraph: {note}", file=sys.stderr)
     return to_report(outcome.results, _labels(store))
+
+
+def _executor_labels(rows: RowExecutor, results: list[ShaclResult]):  # type: ignore[no-untyped-def]
+    """Labels of the results' IRI focus nodes, in a few VALUES queries (not one per node)."""
+    iris = sorted({r.focus.value for r in results if isinstance(r.focus, ox.NamedNode)})
+    found: dict[str, str] = {}
+    for start in range(0, len(iris), 200):
+        chunk = " ".join(str(ox.NamedNode(i)) for i in iris[start : start + 200])
+        text = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {chunk} }} ?s {RDFS_LABEL} ?l }}"
+        for row in rows.select(text):
+            s, text_label = row.get("s"), row.get("l")
+            if isinstance(s, ox.NamedNode) and isinstance(text_label, ox.Literal):
+                found.setdefault(s.value, text_label.value)
+
+    def label(term: Term) -> str | None:
+        return found.get(term.value) if isinstance(term, ox.NamedNode) else None
+
+    return label
+
+
+def validate_executor(
+    executor: Executor,
+    *,
+    shapes_graph: str = SHAPES_GRAPH,
+    threads: int | None = None,
+    lateral: bool = False,
+) -> ValidationReport:
+    """Validate what a claimgraph :class:`~claimgraph.executor.Executor` (e.g. a
+    ``RemoteExecutor`` on a SPARQL server) holds, without downloading it.
+
+    The shapes are read from the graph ``shapes_graph`` (one CONSTRUCT), the data graph is
+    every other named graph (listed by one query and named in each query's ``FROM``).
+    ``lateral`` stays off by default: LATERAL is not standard SPARQL 1.1 yet.
+    """
+    rows = ExecutorRows(executor)
+    shapes_text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{shapes_graph}> {{ ?s ?p ?o }} }}"
+    shapes = executor.query(shapes_text, source="shacl").triples
+    graphs = sorted(
+        g.value
+        for row in rows.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        if isinstance(g := row.get("g"), ox.NamedNode) and g.value != shapes_graph
+    )
+    outcome = shacl_results(rows, shapes, threads=threads, dataset=graphs, lateral=lateral)
+    return to_report(outcome.results, _executor_labels(rows, outcome.results))

@@ -22,6 +22,8 @@ class Unsupported(ShapesError):
     def __init__(self, shape: object, component: str, why: str = "") -> None:
         self.shape = shape
         self.component = component
+        #: "shape X uses Y (why)": what ``auto`` says when it hands the shape to pyshacl.
+        self.short = f"shape {shape} uses {component}" + (f" ({why})" if why else "")
         super().__init__(
             f"shape {shape} uses {component}, which the SHACL compiler does not support"
             + (f" ({why})" if why else "")

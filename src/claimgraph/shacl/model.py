@@ -159,7 +159,7 @@ def read_shapes(triples: Iterable[ox.Quad | ox.Triple]) -> tuple[ShapesGraph, li
         for p in ("and", "or", "xone"):
             for head in preds.get(SH + p, ()):
                 shape_nodes.update(g.rdf_list(head))
-    custom = set()
+    custom: set[str] = set()
     # any node with sh:parameter is a constraint component (its class may be a subclass)
     for component_preds in list(g.by_subject.values()):
         for parameter in component_preds.get(SH + "parameter", ()):
