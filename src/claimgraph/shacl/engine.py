@@ -76,11 +76,12 @@ def _results(check: Check, rows: list[Row]) -> list[ShaclResult]:
             continue
         value = row.get("value")
         path: Term | None = row.get("path", path_term)
-        text = message
+        text: str | None = message or _default_message(check.component)
         if check.sparql is not None:
+            # the row's ?message, else the constraint's sh:message, else none (as pyshacl)
             given = row.get("message")
             own = _message(check.sparql.messages)
-            text = given.value if isinstance(given, ox.Literal) else own or message
+            text = given.value if isinstance(given, ox.Literal) else own
             text = substitute(text, row) if text else None
             if value is None and shape.path is None:
                 value = focus
@@ -92,7 +93,7 @@ def _results(check: Check, rows: list[Row]) -> list[ShaclResult]:
                 shape=shape.node,
                 path=path,
                 value=value,
-                message=text or _default_message(check.component),
+                message=text,
             )
         )
     return found

@@ -149,6 +149,7 @@ def substitute(message: str, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Lit
         term = row.get(m.group(1))
         if term is None:
             return m.group(0)
-        return term.value if isinstance(term, ox.Literal) else str(term)
+        # as pyshacl writes them: an IRI without brackets, a literal's lexical form
+        return term.value if isinstance(term, ox.Literal | ox.NamedNode) else str(term)
 
     return re.sub(r"\{[?$](\w+)\}", one, message)
