@@ -220,13 +220,17 @@ def graphs_command(format: str, store: str | None, wide: bool = False) -> int:
 
 
 def validate_command(
-    format: str, data: str | None, store: str | None, text: list[str] | None = None
+    format: str,
+    data: str | None,
+    store: str | None,
+    text: list[str] | None = None,
+    engine: str = "compiler",
 ) -> int:
     from .. import api
     from ..isolate import run_isolated
 
     def work() -> tuple[bytes, bool]:
-        report = api.validate(_store(store), _path(data), text or ())
+        report = api.validate(_store(store), _path(data), text or (), engine=engine)
         if format == "json":
             return report.to_json().encode(), report.conforms
         if format == "turtle":

@@ -379,6 +379,15 @@ COMMANDS: tuple[Command, ...] = (
                 metavar="FILE",
                 repeat=True,
             ),
+            Opt(
+                ("--engine",),
+                "compiler: the shapes compiled to SPARQL and run on the store; pyshacl: the "
+                "reference validator; auto: the compiler, and pyshacl for any shape it does "
+                "not support (named on stderr).",
+                metavar="[compiler|auto|pyshacl]",
+                default="compiler",
+                choices=("compiler", "auto", "pyshacl"),
+            ),
             STORE,
         ),
     ),

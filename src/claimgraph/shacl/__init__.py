@@ -20,6 +20,7 @@ from .engine import (
     run_checks,
     shacl_results,
     validate_executor,
+    validate_file,
     validate_quads,
     validate_store,
 )
@@ -47,4 +48,5 @@ __all__ = [
     "validate_quads",
     "validate_store",
     "validate_executor",
+    "validate_file",
 ]

@@ -14,11 +14,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..terms import SHAPES_GRAPH
+from ..anchors import check_anchors
+from ..store import parse_rdf_file
+from ..terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from ..texts import TextSources
 from ..validate import ValidationReport
 from .compiler import Check, Compiled, compile_shapes
 from .errors import ShapesError
@@ -38,6 +42,7 @@ __all__ = [
     "shacl_results",
     "validate_store",
     "validate_quads",
+    "validate_file",
     "validate_executor",
 ]
 
@@ -183,12 +188,15 @@ def _data_graphs(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
 
 
 def validate_store(
-    store: ox.Store, *, engine: str = "compiler", threads: int | None = None
+    store: ox.Store,
+    texts: TextSources | None = None,
+    *,
+    engine: str = "compiler",
+    threads: int | None = None,
 ) -> ValidationReport:
-    """The store's documents (and ontology) against its shapes graph, as validate.py reports.
-
-    Anchor checks against texts stay with :func:`claimgraph.validate.validate_store`.
-    """
+    """:func:`claimgraph.validate.validate_store` with this engine: the store's documents (and
+    ontology) against its shapes graph and, with ``texts``, every anchor against its text."""
+    checks = check_anchors(store, texts) if texts is not None else None
     graphs = _data_graphs(store)
     shapes = list(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
     data = None
@@ -199,20 +207,26 @@ def validate_store(
     )
     for note in outcome.notes:
         print(f"claimgraph: {note}", file=sys.stderr)
-    return to_report(outcome.results, _labels(store))
+    return to_report(outcome.results, _labels(store), checks)
 
 
 def validate_quads(
     data: list[ox.Quad],
     ontology: list[ox.Quad],
     shapes: list[ox.Quad],
+    texts: TextSources | None = None,
     *,
     engine: str = "compiler",
     threads: int | None = None,
 ) -> ValidationReport:
-    """Like :func:`claimgraph.validate.validate_quads` (without texts), with this engine."""
+    """:func:`claimgraph.validate.validate_quads` with this engine."""
     store = ox.Store()
     store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data + ontology)
+    checks = None
+    if texts is not None:
+        anchors = ox.Store()
+        anchors.extend(data)
+        checks = check_anchors(anchors, texts)
     outcome = shacl_results(
         StoreRows(store, [ox.DefaultGraph()]),
         shapes,
@@ -222,7 +236,30 @@ def validate_quads(
     )
     for note in outcome.notes:
         print(f"claimgraph: {note}", file=sys.stderr)
-    return to_report(outcome.results, _labels(store))
+    return to_report(outcome.results, _labels(store), checks)
+
+
+def validate_file(
+    store: ox.Store,
+    path: str | Path,
+    texts: TextSources | None = None,
+    *,
+    engine: str = "compiler",
+    threads: int | None = None,
+) -> ValidationReport:
+    """:func:`claimgraph.validate.validate_file` with this engine."""
+
+    def graph(name: str) -> list[ox.Quad]:
+        return list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    return validate_quads(
+        parse_rdf_file(path),
+        graph(ONTOLOGY_GRAPH),
+        graph(SHAPES_GRAPH),
+        texts,
+        engine=engine,
+        threads=threads,
+    )
 
 
 def _executor_labels(rows: RowExecutor, results: list[ShaclResult]):  # type: ignore[no-untyped-def]

@@ -14,8 +14,17 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..terms import compact
-from ..validate import _SEVERITY_ORDER, SH, ValidationReport, ValidationResult
+from ..anchors import DocumentCheck
+from ..terms import CG, compact
+from ..validate import (
+    _SEVERITY_ORDER,
+    SH,
+    ValidationReport,
+    ValidationResult,
+    _About,
+    _document_detail,
+    _text_results,
+)
 
 __all__ = ["ShaclResult", "to_report", "report_turtle"]
 
@@ -49,8 +58,14 @@ def _show(term: Term | None) -> str | None:
     return term.value
 
 
-def to_report(results: list[ShaclResult], labels: Callable[[Term], str | None]) -> ValidationReport:
-    """claimgraph's report: severities by local name, terms compacted, sorted like pyshacl's."""
+def to_report(
+    results: list[ShaclResult],
+    labels: Callable[[Term], str | None],
+    checks: list[DocumentCheck] | None = None,
+) -> ValidationReport:
+    """claimgraph's report: severities by local name, terms compacted, sorted like pyshacl's;
+    with ``checks`` (the anchors checked against texts), their results as validate.py makes
+    them (its own helpers), in every format."""
     found = []
     for r in results:
         severity = r.severity.value.rsplit("#", 1)[-1]
@@ -65,14 +80,36 @@ def to_report(results: list[ShaclResult], labels: Callable[[Term], str | None]) 
                 shape=_show(r.shape) if isinstance(r.shape, ox.NamedNode) else None,
             )
         )
+    text = _text_results(checks or [])
+    found.extend(result for result, _ in text)
     found.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 3), r.focus, r.message, r.path or ""))
-    report = ValidationReport(results=found)
-    report.report_turtle = report_turtle(results, report.conforms)
+    report = ValidationReport(
+        results=found, texts=None if checks is None else [_document_detail(c) for c in checks]
+    )
+    report.report_turtle = report_turtle(results, report.conforms, text)
     return report
 
 
-def report_turtle(results: list[ShaclResult], conforms: bool) -> bytes:
-    """The results as a SHACL validation report graph in Turtle."""
+def _text_as_shacl(result: ValidationResult, about: _About) -> ShaclResult:
+    focus, value, component = about
+    return ShaclResult(
+        focus=focus,
+        component=ox.NamedNode(component),
+        severity=ox.NamedNode(SH + result.severity),
+        shape=None,
+        path=ox.NamedNode(CG + result.path.split(":", 1)[1]) if result.path else None,
+        value=value,
+        message=result.message,
+    )
+
+
+def report_turtle(
+    results: list[ShaclResult],
+    conforms: bool,
+    text: list[tuple[ValidationResult, _About]] = (),  # type: ignore[assignment]
+) -> bytes:
+    """The results (and the text checks') as a SHACL validation report graph in Turtle."""
+    results = results + [_text_as_shacl(r, about) for r, about in text]
 
     def sh(name: str) -> ox.NamedNode:
         return ox.NamedNode(SH + name)
