@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .components import CLASS_PATH, Components
+from .custom import uses
 from .errors import Unsupported
 from .model import SH, Shape, ShapesGraph, read_shapes
 from .sparql_based import (
@@ -42,6 +43,8 @@ class Check:
     shape: Shape
     component: ox.NamedNode
     sparql: SparqlConstraint | None = None
+    #: The messages of a constraint component's validator (else the shape's are used).
+    messages: tuple[ox.Literal, ...] = ()
 
 
 @dataclass
@@ -79,8 +82,8 @@ class _Compiler:
             return "FILTER(false)"
         if shape in self.stack:
             raise Unsupported(self.stack[0].node, "sh:node", f"{shape.node} is recursive")
-        if shape.params.get("sparql"):
-            raise Unsupported(shape.node, "sh:sparql", "inside sh:node/sh:or/… shapes")
+        if shape.params.get("sparql") or any(u.select for u in uses(self.g, shape)):
+            raise Unsupported(shape.node, "sh:sparql", "SELECT inside sh:node/sh:or/… shapes")
         self.stack.append(shape)
         try:
             branches = [p.pattern for p in self.components.pieces(shape, v)]
@@ -144,8 +147,11 @@ class _Compiler:
         property shape reports once per parent value, as pyshacl does)."""
         if depth > 16:
             raise Unsupported(shape.node, "sh:property", "property shapes nested too deep")
-        head = prologue(prefixes)
-        for piece in self.components.pieces(shape, "?this"):
+        pieces = self.components.pieces(shape, "?this")
+        both = dict(prefixes)
+        merge_prefixes(both, self.components.prefixes, shape.node)
+        head = prologue(both)
+        for piece in pieces:
             cols = ["?this", *context]
             for name, var in (("value", piece.value), ("path", piece.path), ("key", piece.key)):
                 if var is not None:
@@ -154,28 +160,36 @@ class _Compiler:
                 f"{head}SELECT DISTINCT {' '.join(cols)} {self.dataset}WHERE {{ "
                 f"{focus('?this')} {piece.pattern} }}"
             )
-            out.append(
-                Check(text, shape, ox.NamedNode(f"{SH}{piece.component}ConstraintComponent"))
-            )
-        for constraint in read_constraints(self.g, shape):
-            both = dict(prefixes)
-            merge_prefixes(both, constraint.prefixes, shape.node)
+            component = piece.iri or ox.NamedNode(f"{SH}{piece.component}ConstraintComponent")
+            out.append(Check(text, shape, component, messages=piece.messages))
+        constraints = read_constraints(self.g, shape)
+        for use in uses(self.g, shape) if shape.custom else []:
+            if use.select is not None:
+                constraints.append(
+                    SparqlConstraint(
+                        use.component,
+                        use.select,
+                        use.prefixes,
+                        use.messages,
+                        use.component,
+                        value_is_this=shape.path is None,
+                    )
+                )
+        for constraint in constraints:
+            merged = dict(both)
+            merge_prefixes(merged, constraint.prefixes, shape.node)
             path = shape.path.sparql if shape.path is not None else None
+            value = constraint.value_is_this
             if self.lateral:
-                body = lateral(constraint.select, focus("?this"), path, self.dataset, shape.node)
+                body = lateral(
+                    constraint.select, focus("?this"), path, self.dataset, shape.node, value
+                )
             else:
-                body = with_focus(constraint.select, focus("?this"), path, shape.node)
+                body = with_focus(constraint.select, focus("?this"), path, shape.node, value)
                 if self.dataset:
                     brace = body.find("{")
                     body = body[:brace].rstrip() + f" {self.dataset}" + body[brace:]
-            out.append(
-                Check(
-                    prologue(both) + body,
-                    shape,
-                    ox.NamedNode(SH + "SPARQLConstraintComponent"),
-                    constraint,
-                )
-            )
+            out.append(Check(prologue(merged) + body, shape, constraint.component, constraint))
         for child in shape.properties:
             if child.deactivated:
                 continue

@@ -12,13 +12,16 @@ the number of queries depends only on the shapes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
+from .custom import CustomUse, uses
 from .errors import Unsupported
 from .model import RDF, RDFS, SH, Shape, ShapesGraph
+from .sparql_based import merge_prefixes
 from .terms import LOSSY_DATATYPES, lexical_check, sparql_term
 
 __all__ = ["Piece", "Components", "SUPPORTED"]
@@ -88,6 +91,9 @@ class Piece:
     value: str | None = None
     path: str | None = None
     key: str | None = None  # what makes two results distinct besides focus and value
+    #: A SPARQL-based constraint component's IRI and messages (core pieces: None, ()).
+    iri: ox.NamedNode | None = None
+    messages: tuple[ox.Literal, ...] = ()
 
 
 class Components:
@@ -104,6 +110,8 @@ class Components:
         self.shapes = shapes
         self.fresh = fresh
         self.violation = violation
+        #: Prefixes the inlined ASK validators need, for every query's prologue.
+        self.prefixes: dict[str, str] = {}
 
     def shape(self, node: object, owner: Shape, component: str) -> Shape:
         if node not in self.shapes:
@@ -113,9 +121,9 @@ class Components:
     def pieces(self, shape: Shape, f: str) -> list[Piece]:
         found: list[Piece] = []
         if shape.custom:
-            raise Unsupported(
-                shape.node, f"<{shape.custom[0]}>", "a SPARQL-based constraint component"
-            )
+            for use in uses(self.g, shape):
+                if use.ask is not None:
+                    found.append(self.ask(shape, f, use))
         for name, values in sorted(shape.params.items()):
             if name in COMPANIONS or name == "sparql":
                 continue  # sh:sparql: one query of its own (sparql_based), never inlined
@@ -296,6 +304,18 @@ class Components:
                 return []
             return [self.closed(shape, f)]
         raise Unsupported(node, f"sh:{name}")  # pragma: no cover - SUPPORTED is exhaustive
+
+    def ask(self, shape: Shape, f: str, use: CustomUse) -> Piece:
+        """An ASK validator: a value conforms when the ASK, pre-bound, is true."""
+        merge_prefixes(self.prefixes, use.prefixes, shape.node)
+        group = use.ask or "{}"
+
+        def ok(v: str) -> str:
+            body = re.sub(r"[?$]value\b", lambda _m: v, group)
+            return "EXISTS " + re.sub(r"[?$]this\b", lambda _m: f, body)
+
+        piece = self.per_value(shape, f, "Custom", ok)
+        return replace(piece, iri=use.component, messages=use.messages)
 
     def pair(self, shape: Shape, name: str, other: object, f: str) -> list[Piece]:
         comp = SUPPORTED[name]

@@ -82,6 +82,8 @@ def _results(check: Check, rows: list[Row]) -> list[ShaclResult]:
         value = row.get("value")
         path: Term | None = row.get("path", path_term)
         text: str | None = message or _default_message(check.component)
+        if check.messages:
+            text = substitute(_message(check.messages) or "", row)
         if check.sparql is not None:
             # the row's ?message, else the constraint's sh:message, else none (as pyshacl)
             given = row.get("message")

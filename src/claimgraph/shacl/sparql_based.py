@@ -38,6 +38,9 @@ class SparqlConstraint:
     select: str  # the body, prologue removed
     prefixes: dict[str, str]
     messages: tuple[ox.Literal, ...]
+    component: ox.NamedNode = ox.NamedNode(SH + "SPARQLConstraintComponent")
+    #: A node validator of a constraint component: ``$value`` is pre-bound to ``$this``.
+    value_is_this: bool = False
 
 
 def split_prologue(text: str, owner: object) -> tuple[str, dict[str, str]]:
@@ -123,15 +126,18 @@ def _path_substituted(body: str, path: str | None, owner: object) -> str:
     return body
 
 
-def lateral(body: str, focus: str, path: str | None, dataset: str, owner: object) -> str:
+def lateral(
+    body: str, focus: str, path: str | None, dataset: str, owner: object, value: bool = False
+) -> str:
     """The constraint's SELECT run once per focus node with ``$this`` pre-bound: a LATERAL
     join (pyoxigraph evaluates its right side with the left side's bindings substituted,
     which is exactly SHACL's pre-binding), in one query for all focus nodes."""
     body = _path_substituted(body, path, owner)
-    return f"SELECT * {dataset}WHERE {{ {focus} LATERAL {{ {body} }} }}"
+    bind = " BIND(?this AS ?value)" if value else ""
+    return f"SELECT * {dataset}WHERE {{ {focus}{bind} LATERAL {{ {body} }} }}"
 
 
-def with_focus(body: str, focus: str, path: str | None, owner: object) -> str:
+def with_focus(body: str, focus: str, path: str | None, owner: object, value: bool = False) -> str:
     """The SELECT with the focus pattern first in its WHERE group and ``$PATH`` substituted:
     for servers without LATERAL; equal to pre-binding unless ``$this`` is used in an inner
     group before it is bound there."""
@@ -139,7 +145,8 @@ def with_focus(body: str, focus: str, path: str | None, owner: object) -> str:
     brace = body.find("{")
     if brace < 0:
         raise ShapesError(f"{owner}: the SPARQL query has no WHERE group")
-    return body[: brace + 1] + " " + focus + " " + body[brace + 1 :]
+    bind = " BIND(?this AS ?value)" if value else ""
+    return body[: brace + 1] + " " + focus + bind + " " + body[brace + 1 :]
 
 
 def substitute(message: str, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
