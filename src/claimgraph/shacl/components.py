@@ -14,62 +14,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pyoxigraph as ox
 
+from . import relations
 from .custom import CustomUse, uses
 from .errors import Unsupported
 from .model import RDF, RDFS, SH, Shape, ShapesGraph
+from .piece import COMPANIONS, SUPPORTED, Piece, integer
 from .sparql_based import merge_prefixes
 from .terms import LOSSY_DATATYPES, lexical_check, sparql_term
 
-__all__ = ["Piece", "Components", "SUPPORTED"]
+__all__ = ["Piece", "Components", "SUPPORTED"]  # Piece, SUPPORTED: from .piece
 
-#: Constraint parameters compiled here, by local name (the component each one belongs to).
-SUPPORTED = {
-    "class": "Class",
-    "datatype": "Datatype",
-    "nodeKind": "NodeKind",
-    "minCount": "MinCount",
-    "maxCount": "MaxCount",
-    "minExclusive": "MinExclusive",
-    "minInclusive": "MinInclusive",
-    "maxExclusive": "MaxExclusive",
-    "maxInclusive": "MaxInclusive",
-    "minLength": "MinLength",
-    "maxLength": "MaxLength",
-    "pattern": "Pattern",
-    "languageIn": "LanguageIn",
-    "uniqueLang": "UniqueLang",
-    "equals": "Equals",
-    "disjoint": "Disjoint",
-    "lessThan": "LessThan",
-    "lessThanOrEquals": "LessThanOrEquals",
-    "not": "Not",
-    "and": "And",
-    "or": "Or",
-    "xone": "Xone",
-    "node": "Node",
-    "qualifiedValueShape": "QualifiedValueShape",
-    "closed": "Closed",
-    "hasValue": "HasValue",
-    "in": "In",
-    "sparql": "SPARQL",
-}
-#: Parameters that belong to another component (or are annotations): no piece of their own.
-COMPANIONS = {
-    "flags",
-    "ignoredProperties",
-    "qualifiedMinCount",
-    "qualifiedMaxCount",
-    "qualifiedValueShapesDisjoint",
-    "prefixes",
-    "declare",
-    "labelTemplate",
-    "select",
-    "resultAnnotation",
-}
 _COMPARE = {"minExclusive": ">", "minInclusive": ">=", "maxExclusive": "<", "maxInclusive": "<="}
 _NODE_KIND = {
     "IRI": "isIRI({v})",
@@ -80,20 +38,6 @@ _NODE_KIND = {
     "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
 }
 CLASS_PATH = f"<{RDF}type>/<{RDFS}subClassOf>*"
-
-
-@dataclass(frozen=True)
-class Piece:
-    """Violations of one component: ``pattern`` binds ``value``/``path``/``key`` as it can."""
-
-    component: str  # the local name, e.g. "MinCount"
-    pattern: str
-    value: str | None = None
-    path: str | None = None
-    key: str | None = None  # what makes two results distinct besides focus and value
-    #: A SPARQL-based constraint component's IRI and messages (core pieces: None, ()).
-    iri: ox.NamedNode | None = None
-    messages: tuple[ox.Literal, ...] = ()
 
 
 class Components:
@@ -205,7 +149,7 @@ class Components:
             return [self.per_value(shape, f, comp, lambda v: f"({v} {op} {c})")]
         if name in ("minLength", "maxLength"):
             op = ">=" if name == "minLength" else "<="
-            n = _integer(value, node, name)
+            n = integer(value, node, name)
             return [
                 self.per_value(
                     shape, f, comp, lambda v: f"(!isBlank({v}) && STRLEN(STR({v})) {op} {n})"
@@ -248,7 +192,7 @@ class Components:
                 return [Piece(comp, f"FILTER(!sameTerm({f}, {c}))")]
             return [Piece(comp, f"FILTER NOT EXISTS {{ {f} {shape.path.sparql} {c} }}")]
         if name in ("minCount", "maxCount"):
-            n = _integer(value, node, name)
+            n = integer(value, node, name)
             if name == "minCount" and n == 0:
                 return []
             if name == "minCount" and n == 1 and shape.path is not None:
@@ -273,7 +217,7 @@ class Components:
                 )
             ]
         if name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
-            return self.pair(shape, name, value, f)
+            return relations.pair(self, shape, name, value, f)
         if name in ("not", "node"):
             inner = self.shape(value, shape, f"sh:{name}")
             exists = "EXISTS" if name == "node" else "NOT EXISTS"
@@ -298,11 +242,11 @@ class Components:
                 )
             ]
         if name == "qualifiedValueShape":
-            return self.qualified(shape, value, f)
+            return relations.qualified(self, shape, value, f)
         if name == "closed":
             if not (isinstance(value, ox.Literal) and value.value in ("true", "1")):
                 return []
-            return [self.closed(shape, f)]
+            return [relations.closed(self, shape, f)]
         raise Unsupported(node, f"sh:{name}")  # pragma: no cover - SUPPORTED is exhaustive
 
     def ask(self, shape: Shape, f: str, use: CustomUse) -> Piece:
@@ -316,84 +260,6 @@ class Components:
 
         piece = self.per_value(shape, f, "Custom", ok)
         return replace(piece, iri=use.component, messages=use.messages)
-
-    def pair(self, shape: Shape, name: str, other: object, f: str) -> list[Piece]:
-        comp = SUPPORTED[name]
-        p = sparql_term(other, shape.node, f"sh:{name}")
-        v, o = self.fresh(), self.fresh()
-        vals = self.values(shape, f, v)
-        if name == "disjoint":
-            return [Piece(comp, f"{vals} {f} {p} {v} .", value=v)]
-        if name == "equals":
-            if shape.path is None:
-                return [
-                    Piece(comp, f"FILTER NOT EXISTS {{ {f} {p} {f} }}", value=f),
-                    Piece(comp, f"{f} {p} {o} . FILTER(!sameTerm({o}, {f}))", value=o),
-                ]
-            w = self.fresh()
-            return [
-                Piece(comp, f"{vals} FILTER NOT EXISTS {{ {f} {p} {v} }}", value=v),
-                Piece(
-                    comp,
-                    f"{f} {p} {o} . FILTER NOT EXISTS {{ {self.values(shape, f, w)} "
-                    f"FILTER(sameTerm({w}, {o})) }}",
-                    value=o,
-                ),
-            ]
-        op = "<" if name == "lessThan" else "<="
-        # one result per pair of values compared, as pyshacl and the W3C suite count them
-        return [
-            Piece(
-                comp, f"{vals} {f} {p} {o} . FILTER(!COALESCE({v} {op} {o}, false))", value=v, key=o
-            )
-        ]
-
-    def qualified(self, shape: Shape, q: object, f: str) -> list[Piece]:
-        if shape.path is None:
-            raise Unsupported(shape.node, "sh:qualifiedValueShape", "on a node shape")
-        inner = self.shape(q, shape, "sh:qualifiedValueShape")
-        siblings: list[Shape] = []
-        disjoint = self.g.one(shape.node, SH + "qualifiedValueShapesDisjoint")
-        if isinstance(disjoint, ox.Literal) and disjoint.value in ("true", "1"):
-            for parent in self.g.subjects(SH + "property", shape.node):
-                for sibling in self.g.objects(parent, SH + "property"):
-                    if sibling == shape.node:
-                        continue
-                    for s in self.g.objects(sibling, SH + "qualifiedValueShape"):
-                        siblings.append(self.shape(s, shape, "sh:qualifiedValueShape"))
-        v, c, n = self.fresh(), self.fresh(), self.fresh()
-        conforms = [f"NOT EXISTS {{ {self.violation(inner, v)} }}"]
-        conforms += [f"EXISTS {{ {self.violation(s, v)} }}" for s in siblings]
-        count = (
-            f"OPTIONAL {{ SELECT {f} (COUNT(DISTINCT {v}) AS {c}) WHERE {{ "
-            f"{f} {shape.path.sparql} {v} . FILTER({' && '.join(conforms)}) }} GROUP BY {f} }} "
-            f"BIND(COALESCE({c}, 0) AS {n})"
-        )
-        found = []
-        for param, comp, op in (
-            ("qualifiedMinCount", "QualifiedMinCount", "<"),
-            ("qualifiedMaxCount", "QualifiedMaxCount", ">"),
-        ):
-            bound = self.g.one(shape.node, SH + param)
-            if bound is not None:
-                found.append(
-                    Piece(comp, f"{count} FILTER({n} {op} {_integer(bound, shape.node, param)})")
-                )
-        return found
-
-    def closed(self, shape: Shape, f: str) -> Piece:
-        allowed = {p.path.predicate for p in shape.properties if p.path and p.path.predicate}
-        for head in self.g.objects(shape.node, SH + "ignoredProperties"):
-            allowed.update(t for t in self.g.rdf_list(head) if isinstance(t, ox.NamedNode))
-        p, o = self.fresh(), self.fresh()
-        subject = f
-        prefix = ""
-        if shape.path is not None:
-            subject = self.fresh()
-            prefix = self.values(shape, f, subject) + " "
-        keep = ", ".join(sorted(str(a) for a in allowed if a is not None))
-        test = f"FILTER({p} NOT IN ({keep}))" if keep else ""
-        return Piece("Closed", f"{prefix}{subject} {p} {o} . {test}", value=o, path=p)
 
 
 def _negate(exists: str) -> str:
@@ -415,10 +281,3 @@ def _node(value: object, shape: object, name: str) -> ox.NamedNode | ox.BlankNod
     if isinstance(value, ox.NamedNode | ox.BlankNode):
         return value
     raise Unsupported(shape, f"sh:{name}", f"{value} is no list")
-
-
-def _integer(value: object, shape: object, name: str) -> int:
-    try:
-        return int(value.value)  # type: ignore[attr-defined]
-    except (AttributeError, ValueError):
-        raise Unsupported(shape, f"sh:{name}", f"{value} is no integer") from None
