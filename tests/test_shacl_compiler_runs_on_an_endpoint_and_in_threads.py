@@ -74,3 +74,19 @@ def test_each_query_names_its_shape_and_runs_alone(bundled_store):
     for check in compiled.checks:
         assert check.text.lstrip().startswith(("PREFIX", "SELECT"))
         run_checks(type(compiled)(checks=[check]), rows, threads=1)
+
+
+def test_the_cli_validates_an_endpoint(oxigraph_server: OxigraphServer, runner):
+    from claimgraph.cli import app
+
+    store = open_store()  # the same graphs as the first test pushed (it removed one link)
+    expected = pyshacl_validate_store(_with_a_fault(store))
+    push_graphs(store, oxigraph_server.gsp, query_endpoint=oxigraph_server.query)
+    env = {"CLAIMGRAPH_STORE": None, "CLAIMGRAPH_TEXTS": None, "CLAIMGRAPH_ESSAY": None}
+    result = runner.invoke(app, ["validate", "--endpoint", oxigraph_server.query], env=env)
+    assert (result.exit_code, result.stdout) == (1, expected.to_text())
+    refused = runner.invoke(
+        app, ["validate", "--endpoint", oxigraph_server.query, "--engine", "pyshacl"], env=env
+    )
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert "--endpoint validates the server's graphs" in refused.stderr

@@ -225,19 +225,35 @@ def validate_command(
     store: str | None,
     text: list[str] | None = None,
     engine: str = "compiler",
+    endpoint: str | None = None,
+    timeout: float | None = None,
 ) -> int:
     from .. import api
     from ..isolate import run_isolated
 
-    def work() -> tuple[bytes, bool]:
-        report = api.validate(_store(store), _path(data), text or (), engine=engine)
+    def rendered(report) -> tuple[bytes, bool]:  # type: ignore[no-untyped-def]
         if format == "json":
             return report.to_json().encode(), report.conforms
         if format == "turtle":
             return report.report_turtle, report.conforms
         return report.to_text().encode(), report.conforms
 
-    body, conforms = run_isolated(work)
+    def work() -> tuple[bytes, bool]:
+        return rendered(api.validate(_store(store), _path(data), text or (), engine=engine))
+
+    if endpoint is not None:
+        if data is not None or text or engine != "compiler":
+            raise InputError(
+                "--endpoint validates the server's graphs with the compiler engine: "
+                "--data, --text and --engine auto/pyshacl need a local store"
+            )
+        from ..remote import RemoteExecutor
+        from ..shacl import validate_executor
+
+        remote = RemoteExecutor(endpoint, timeout=30.0 if timeout is None else timeout)
+        body, conforms = rendered(validate_executor(remote))
+    else:
+        body, conforms = run_isolated(work)
     _out(body)
     return 0 if conforms else 1
 

@@ -388,6 +388,19 @@ COMMANDS: tuple[Command, ...] = (
                 default="compiler",
                 choices=("compiler", "auto", "pyshacl"),
             ),
+            Opt(
+                ("--endpoint",),
+                "Validate what this remote SPARQL query URL holds (its shapes graph against its "
+                "other graphs) without downloading it; compiler engine, no --data or --text.",
+                metavar="URL",
+            ),
+            Opt(
+                ("--timeout",),
+                "Seconds each query may run on --endpoint (default 30).",
+                metavar="SECONDS",
+                type=float,
+                minimum=0,
+            ),
             STORE,
         ),
     ),
