@@ -26,6 +26,7 @@ from .sparql_based import (
     merge_prefixes,
     prologue,
     read_constraints,
+    split_prologue,
     with_focus,
 )
 from .terms import sparql_term
@@ -104,6 +105,8 @@ class _Compiler:
     # --- focus nodes ------------------------------------------------------------------------
 
     def targets(self, shape: Shape) -> tuple[Focus, dict[str, str]]:
+        """The shape's focus nodes as a DISTINCT sub-select (a node reached by two targets is
+        validated once, as pyshacl does), and the prefixes its SPARQL targets need."""
         parts: list[str] = []
         prefixes: dict[str, str] = {}
         for c in shape.target_class:
@@ -115,8 +118,6 @@ class _Compiler:
             parts.append(f"?this {sparql_term(p, shape.node, 'sh:targetSubjectsOf')} [] .")
         for p in shape.target_objects_of:
             parts.append(f"[] {sparql_term(p, shape.node, 'sh:targetObjectsOf')} ?this .")
-        from .sparql_based import split_prologue
-
         for select, declared in shape.sparql_targets:
             body, inline = split_prologue(select, shape.node)
             merge_prefixes(prefixes, declared, shape.node)

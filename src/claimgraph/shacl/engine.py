@@ -201,9 +201,8 @@ def validate_store(
     checks = check_anchors(store, texts) if texts is not None else None
     graphs = _data_graphs(store)
     shapes = list(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
-    data = None
-    if engine != "compiler":
-        data = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
+    # read only if pyshacl runs (``auto`` reads it only when a shape falls back)
+    data = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
     outcome = shacl_results(
         StoreRows(store, graphs), shapes, engine=engine, data=data, threads=threads
     )
