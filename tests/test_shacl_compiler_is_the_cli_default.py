@@ -76,3 +76,30 @@ def test_auto_is_the_compiler_when_it_supports_every_shape(runner):
     auto = run(runner, "validate", "--data", str(MINI_GRAPH), "--engine", "auto")
     default = run(runner, "validate", "--data", str(MINI_GRAPH))
     assert (auto.exit_code, auto.stdout, auto.stderr) == (default.exit_code, default.stdout, "")
+
+
+RECURSIVE = """@prefix cg: <https://w3id.org/claimgraph/ontology#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/shapes#> .
+ex:Recursive a sh:NodeShape ; sh:targetClass cg:Claim ;
+    sh:property [ sh:path cg:supports ; sh:node ex:Recursive ] .
+"""
+
+
+def test_a_shape_the_compiler_cannot_take_is_an_error_or_goes_to_pyshacl(runner, tmp_path):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(RECURSIVE, encoding="utf-8")
+    store = str(tmp_path / "store")
+    shapes = "https://w3id.org/claimgraph/graph/shapes"
+    assert run(runner, "load", "--store", store, "--graph", shapes, str(extra)).exit_code == 0
+    strict = run(runner, "validate", "--store", store)
+    assert (strict.exit_code, strict.stdout) == (2, "")
+    assert "shape <http://example.org/shapes#Recursive> uses sh:node" in strict.stderr
+    assert "--engine auto" in strict.stderr
+    auto = run(runner, "validate", "--store", store, "--engine", "auto")
+    reference = run(runner, "validate", "--store", store, "--engine", "pyshacl")
+    assert (auto.exit_code, auto.stdout) == (reference.exit_code, reference.stdout)
+    assert auto.stderr == (
+        "claimgraph: validated with pyshacl: shape <http://example.org/shapes#Recursive> "
+        "uses sh:node (<http://example.org/shapes#Recursive> is recursive)\n"
+    )

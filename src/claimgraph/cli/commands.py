@@ -231,14 +231,15 @@ def validate_command(
     from .. import api
     from ..isolate import run_isolated
 
-    def rendered(report) -> tuple[bytes, bool]:  # type: ignore[no-untyped-def]
+    def rendered(report) -> tuple[bytes, bool, list[str]]:  # type: ignore[no-untyped-def]
+        notes = list(getattr(report, "notes", ()))  # auto: the shapes pyshacl validated
         if format == "json":
-            return report.to_json().encode(), report.conforms
+            return report.to_json().encode(), report.conforms, notes
         if format == "turtle":
-            return report.report_turtle, report.conforms
-        return report.to_text().encode(), report.conforms
+            return report.report_turtle, report.conforms, notes
+        return report.to_text().encode(), report.conforms, notes
 
-    def work() -> tuple[bytes, bool]:
+    def work() -> tuple[bytes, bool, list[str]]:
         return rendered(api.validate(_store(store), _path(data), text or (), engine=engine))
 
     if endpoint is not None:
@@ -251,9 +252,11 @@ def validate_command(
         from ..shacl import validate_executor
 
         remote = RemoteExecutor(endpoint, timeout=30.0 if timeout is None else timeout)
-        body, conforms = rendered(validate_executor(remote))
+        body, conforms, notes = rendered(validate_executor(remote))
     else:
-        body, conforms = run_isolated(work)
+        body, conforms, notes = run_isolated(work)
+    for note in notes:
+        print(f"claimgraph: {note}", file=sys.stderr)
     _out(body)
     return 0 if conforms else 1
 

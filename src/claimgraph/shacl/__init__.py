@@ -27,12 +27,13 @@ from .engine import (
 from .errors import ShapesError, Unsupported
 from .executor import ExecutorRows, RowExecutor, StoreRows
 from .reference import pyshacl_results
-from .results import ShaclResult, to_report
+from .results import CompiledReport, ShaclResult, to_report
 
 __all__ = [
     "ENGINES",
     "Check",
     "Compiled",
+    "CompiledReport",
     "ExecutorRows",
     "Outcome",
     "RowExecutor",

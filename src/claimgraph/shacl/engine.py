@@ -11,7 +11,6 @@ property shapes, is validated by pyshacl instead, and ``Outcome.notes`` says so)
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from .errors import ShapesError
 from .executor import ExecutorRows, Row, RowExecutor, StoreRows, default_threads, run_all
 from .model import SH, Shape
 from .reference import pyshacl_results
-from .results import ShaclResult, Term, to_report
+from .results import CompiledReport, ShaclResult, Term, to_report
 from .sparql_based import substitute
 
 if TYPE_CHECKING:
@@ -195,7 +194,7 @@ def validate_store(
     *,
     engine: str = "compiler",
     threads: int | None = None,
-) -> ValidationReport:
+) -> CompiledReport:
     """:func:`claimgraph.validate.validate_store` with this engine: the store's documents (and
     ontology) against its shapes graph and, with ``texts``, every anchor against its text."""
     checks = check_anchors(store, texts) if texts is not None else None
@@ -206,9 +205,7 @@ def validate_store(
     outcome = shacl_results(
         StoreRows(store, graphs), shapes, engine=engine, data=data, threads=threads
     )
-    for note in outcome.notes:
-        print(f"claimgraph: {note}", file=sys.stderr)
-    return to_report(outcome.results, _labels(store), checks)
+    return to_report(outcome.results, _labels(store), checks, outcome.notes)
 
 
 def validate_quads(
@@ -219,7 +216,7 @@ def validate_quads(
     *,
     engine: str = "compiler",
     threads: int | None = None,
-) -> ValidationReport:
+) -> CompiledReport:
     """:func:`claimgraph.validate.validate_quads` with this engine."""
     store = ox.Store()
     store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data + ontology)
@@ -235,9 +232,7 @@ def validate_quads(
         data=data + ontology,
         threads=threads,
     )
-    for note in outcome.notes:
-        print(f"claimgraph: {note}", file=sys.stderr)
-    return to_report(outcome.results, _labels(store), checks)
+    return to_report(outcome.results, _labels(store), checks, outcome.notes)
 
 
 def validate_file(
@@ -247,7 +242,7 @@ def validate_file(
     *,
     engine: str = "compiler",
     threads: int | None = None,
-) -> ValidationReport:
+) -> CompiledReport:
     """:func:`claimgraph.validate.validate_file` with this engine."""
 
     def graph(name: str) -> list[ox.Quad]:

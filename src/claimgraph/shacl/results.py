@@ -10,7 +10,7 @@ writes and sorts it, so the CLI can render either engine's report with the same 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -26,7 +26,7 @@ from ..validate import (
     _text_results,
 )
 
-__all__ = ["ShaclResult", "to_report", "report_turtle"]
+__all__ = ["CompiledReport", "ShaclResult", "to_report", "report_turtle"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -48,6 +48,15 @@ class ShaclResult:
         return (self.focus, self.component, path_key(self.path), self.severity, self.value)
 
 
+@dataclass
+class CompiledReport(ValidationReport):
+    """validate.py's report, plus what the engine has to say about how it validated (with
+    ``auto``: which shapes went to pyshacl). The caller shows the notes: the CLI validates in
+    a child process whose stderr is closed, so the engine never prints them itself."""
+
+    notes: list[str] = field(default_factory=list)
+
+
 def _show(term: Term | None) -> str | None:
     if term is None:
         return None
@@ -62,7 +71,8 @@ def to_report(
     results: list[ShaclResult],
     labels: Callable[[Term], str | None],
     checks: list[DocumentCheck] | None = None,
-) -> ValidationReport:
+    notes: list[str] | None = None,
+) -> CompiledReport:
     """claimgraph's report: severities by local name, terms compacted, sorted like pyshacl's;
     with ``checks`` (the anchors checked against texts), their results as validate.py makes
     them (its own helpers), in every format."""
@@ -83,8 +93,10 @@ def to_report(
     text = _text_results(checks or [])
     found.extend(result for result, _ in text)
     found.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 3), r.focus, r.message, r.path or ""))
-    report = ValidationReport(
-        results=found, texts=None if checks is None else [_document_detail(c) for c in checks]
+    report = CompiledReport(
+        results=found,
+        texts=None if checks is None else [_document_detail(c) for c in checks],
+        notes=list(notes or ()),
     )
     report.report_turtle = report_turtle(results, report.conforms, text)
     return report
