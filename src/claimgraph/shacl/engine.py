@@ -150,10 +150,37 @@ def shacl_results(
     outcome = Outcome(run_checks(compiled, rows, threads), queries=len(compiled.checks))
     if compiled.fallback:
         outcome.notes = [f"validated with pyshacl: {why}" for why in compiled.fallback.values()]
+        every = {shape.node for shape in compiled.shapes}
+        only = _only_targets_of(shapes, every - compiled.fallback_tree)
         outcome.results += [
-            r for r in pyshacl_results(_need(data), shapes) if r.shape in compiled.fallback_tree
+            r for r in pyshacl_results(_need(data), only) if r.shape in compiled.fallback_tree
         ]
     return outcome
+
+
+_TARGETS = {SH + t for t in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")}
+_TARGETS.add(SH + "target")
+_IMPLICIT = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://www.w3.org/2000/01/rdf-schema#Class",
+)
+
+
+def _only_targets_of(
+    shapes: list[ox.Quad | ox.Triple], drop: set[ox.NamedNode | ox.BlankNode]
+) -> list[ox.Quad | ox.Triple]:
+    """The shapes graph without the targets of the shapes in ``drop`` (the compiled ones), so
+    pyshacl validates the fallback shapes only; the dropped shapes stay whole otherwise, for
+    ``sh:node``… references from the fallback shapes."""
+
+    def kept(t: ox.Quad | ox.Triple) -> bool:
+        if t.subject not in drop:
+            return True
+        if t.predicate.value in _TARGETS:
+            return False
+        return not (t.predicate.value, getattr(t.object, "value", None)) == _IMPLICIT
+
+    return [t for t in shapes if kept(t)]
 
 
 def _need(data: Iterable[ox.Quad | ox.Triple] | None) -> Iterable[ox.Quad | ox.Triple]:
