@@ -166,7 +166,7 @@ def test_dns_rebound_name_in_a_browser_is_refused_and_runs_nothing(page, endpoin
 
 def test_the_endpoints_own_page_does_run_the_query(page, endpoint, listener, tmp_path: Path):
     # The oracle: the same SERVICE query, from the endpoint's own form, reaches the listener.
-    page.goto(endpoint + "/")
+    page.goto(endpoint + "/endpoint")  # the query form; / is the claims list
     page.fill("textarea[name=query]", service_query(listener))
     before = listener.connections
     with page.expect_navigation() as nav:

@@ -120,7 +120,7 @@ def test_health(client):
 
 
 def test_front_page_lists_the_catalog_and_has_a_query_form(client):
-    r = client.get("/")
+    r = client.get("/endpoint")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     assert "default-src 'none'" in r.headers["content-security-policy"]
@@ -148,7 +148,7 @@ def test_front_page_escapes_everything(tmp_path: Path):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in page
     # and through the app (no queries run, so no workers needed)
     app = create_app(ServerConfig(queries_dir=tmp_path))
-    r = TestClient(app).get("/")
+    r = TestClient(app).get("/endpoint")
     assert r.status_code == 200 and "<script" not in r.text
 
 

@@ -146,21 +146,33 @@ def validate(  # type: ignore[no-untyped-def]
     check_texts: bool = True,
     folders: str | None = None,
     essay: str | None = None,
+    engine: str = "compiler",
 ):
     """Validate the store's documents (or one file) against the shapes; see ``validate.py``.
 
     Every anchor is checked against its document's text as well: ``texts`` (each must serve a
     document), else the document's file in ``folders`` (default: ``$CLAIMGRAPH_TEXTS``) or
     ``essay`` (default: ``$CLAIMGRAPH_ESSAY``); see :class:`~claimgraph.texts.TextSources`.
-    ``check_texts=False`` runs SHACL alone.
+    ``check_texts=False`` runs SHACL alone. ``engine``: ``compiler`` (the shapes compiled to
+    SPARQL, :mod:`claimgraph.shacl`), ``auto`` (the same, pyshacl for shapes it does not
+    support) or ``pyshacl`` (the reference validator); the report is the same.
     """
     from .texts import text_sources
-    from .validate import validate_file, validate_store
 
     sources = text_sources(texts, folders, essay) if check_texts else None
+    if engine == "pyshacl":
+        from .validate import validate_file, validate_store
+
+        if data_file is not None:
+            return validate_file(store, data_file, sources)
+        return validate_store(store, sources)
+    from . import shacl
+
+    if engine not in shacl.ENGINES:
+        raise ValueError(f"engine {engine!r} is not one of {', '.join(shacl.ENGINES)}")
     if data_file is not None:
-        return validate_file(store, data_file, sources)
-    return validate_store(store, sources)
+        return shacl.validate_file(store, data_file, sources, engine=engine)
+    return shacl.validate_store(store, sources, engine=engine)
 
 
 def export(

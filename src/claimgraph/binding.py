@@ -2,9 +2,13 @@
 
 A value is never pasted into query text: it becomes a pyoxigraph term of the parameter's
 declared type first, so it cannot change the query, whichever way an executor binds it.
-``bind`` is the one place terms enter a query (substitutions locally, a re-validated ``VALUES``
-row for a server); ``check_instance`` is the one instance check, run through an executor so
-that a local store and a remote endpoint give the same "did you mean".
+``bind`` is the one place terms enter a query: each term's own serialisation, re-parsed and
+checked (:func:`term_text`), written where the variable stood in the WHERE group (so that the
+engine sees a constant and uses its indexes: pyoxigraph 0.5's ``substitutions`` do not drive
+the join, and a query about one claim scanned the store), or — where a query's shape does not
+allow that (see :func:`inline_constants`) — pyoxigraph's substitutions locally and a ``VALUES``
+row for a server. ``check_instance`` is the one instance check, run through an executor so that
+a local store and a remote endpoint give the same "did you mean".
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import pyoxigraph as ox
 
 from .catalog import PARAM_TYPES, Parameter, StoredQuery, did_you_mean
 from .errors import ParameterError
-from .guard import tokens
+from .guard import Token, tokens
 from .terms import (
     DOCUMENT_KINDS,
     PREFIXES,
@@ -45,6 +49,7 @@ __all__ = [
     "bind",
     "term_text",
     "inject_values",
+    "inline_constants",
     "INSTANCE_ASK",
     "INSTANCES",
 ]
@@ -280,14 +285,118 @@ def bind(
 ) -> Bound:
     """The one way terms enter a query.
 
-    ``inline=False`` (the local store): the text is unchanged and the terms go to pyoxigraph's
-    ``substitutions``. ``inline=True`` (a remote server, which has no substitutions): one
-    ``VALUES`` row of re-validated term serialisations joins the outermost WHERE group.
+    First choice, local or remote: the terms as constants (:func:`inline_constants`). Where
+    the query's shape does not allow that, ``inline=False`` (the local store) leaves the text
+    unchanged and passes the terms as pyoxigraph's ``substitutions``, and ``inline=True`` (a
+    remote server, which has no substitutions) joins one ``VALUES`` row of re-validated term
+    serialisations to the outermost WHERE group.
     """
     subs = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    if not subs:
+        return Bound(text, {})
+    constant = inline_constants(text, subs)
+    if constant is not None:
+        return Bound(constant, {})
     if inline:
         return Bound(inject_values(text, subs), {})
     return Bound(text, subs)
+
+
+def inline_constants(
+    text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]
+) -> str | None:
+    """``text`` with each bound variable replaced by its term, or None where that is unsafe.
+
+    Inside the outermost WHERE group (and a CONSTRUCT template, a DESCRIBE list) every
+    occurrence of a bound variable becomes the term's checked serialisation; where the variable
+    is also read outside it (the SELECT projection, GROUP BY, ORDER BY, HAVING), one
+    ``BIND(term AS ?var)`` at the end of the group keeps it bound to the same value, as a
+    substitution would. None (the caller binds another way) when the text has a sub-SELECT, a
+    ``VALUES`` block, an ``AS ?var`` of a bound variable, or no WHERE group the lexer finds.
+    """
+    names = {f"?{v.value}": t for v, t in bindings.items()}
+    names.update({f"${v.value}": t for v, t in bindings.items()})
+    toks = list(tokens(text))
+    words = [t.text.upper() for t in toks if t.kind == "word"]
+    if words.count("SELECT") > (1 if _form_of(toks) == "SELECT" else 0):
+        return None  # a sub-SELECT: its projection would take a constant
+    data_blocks = _values_blocks(toks)
+    for i, t in enumerate(toks):
+        if t.kind != "var" or t.text not in names:
+            continue
+        if i and toks[i - 1].text.upper() == "AS":
+            return None  # the query binds it itself
+        if any(a <= t.start < b for a, b in data_blocks):
+            return None  # a VALUES block lists it
+    try:
+        start = _where_brace(text)
+    except ParameterError:
+        return None
+    end = _group_end(toks, start)
+    form = _form_of(toks)
+    if end is None or form is None:
+        return None
+    first = next(t.start for t in toks if t.kind == "word" and t.text.upper() == form)
+    outside: set[str] = set()
+    pieces: list[str] = []
+    last = 0
+    for t in toks:
+        if t.kind != "var" or t.text not in names:
+            continue
+        in_group = start <= t.start < end
+        in_template = form in ("CONSTRUCT", "DESCRIBE") and first < t.start < start
+        if not (in_group or in_template):
+            outside.add(t.text[1:])
+            continue
+        pieces += (text[last : t.start], " ", term_text(names[t.text]), " ")
+        last = t.end
+    binds = "".join(
+        f" BIND({term_text(term)} AS ?{var.value})"
+        for var, term in bindings.items()
+        if var.value in outside
+    )
+    pieces += (text[last:end], binds, "\n", text[end:])
+    return "".join(pieces)
+
+
+def _values_blocks(toks: list[Token]) -> list[tuple[int, int]]:
+    """The (start, end) offsets of every ``VALUES`` clause, from the keyword to its ``}``."""
+    blocks = []
+    for i, t in enumerate(toks):
+        if t.kind != "word" or t.text.upper() != "VALUES":
+            continue
+        depth = 0
+        for u in toks[i + 1 :]:
+            if u.kind == "punct" and u.text == "{":
+                depth += 1
+            elif u.kind == "punct" and u.text == "}":
+                depth -= 1
+                if depth == 0:
+                    blocks.append((t.start, u.end))
+                    break
+    return blocks
+
+
+def _form_of(toks: list[Token]) -> str | None:
+    return next(
+        (t.text.upper() for t in toks if t.kind == "word" and t.text.upper() in _READ_FORMS),
+        None,
+    )
+
+
+def _group_end(toks: list[Token], start: int) -> int | None:
+    """The offset of the ``}`` that closes the group opened just before ``start``."""
+    depth = 1
+    for t in toks:
+        if t.start < start or t.kind != "punct":
+            continue
+        if t.text == "{":
+            depth += 1
+        elif t.text == "}":
+            depth -= 1
+            if depth == 0:
+                return t.start
+    return None
 
 
 #: An IRI we are willing to write between ``<`` and ``>`` in a query.

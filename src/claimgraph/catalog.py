@@ -7,6 +7,11 @@ Each file starts with a header::
     #+ param: claim: IRI of a cg:Claim (default: no-binding-agreement)
     #+ param: doc: IRI of a cg:Document (optional)
     #+ tags: provenance, sources
+    #+ enumerate: claim: claims-in-section
+
+``enumerate`` names another stored query (a SELECT that needs no parameter) whose first column
+lists the values a parameter takes (its second, when there is one, labels them): forms offer
+them as a choice. It is checked when the catalog loads, like everything else in the header.
 
 The header loads into :class:`StoredQuery`; a malformed header, a query that does not parse,
 or a parameter the query cannot take is a :class:`CatalogError` naming the file and line when
@@ -18,7 +23,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -51,7 +56,7 @@ PARAM_TYPES: dict[str, str | None] = {
     "year": XSD + "gYear",
 }
 
-_HEADER_KEYS = ("summary", "description", "param", "tags")
+_HEADER_KEYS = ("summary", "description", "param", "tags", "enumerate")
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[A-Za-z]+)"
     r"(?:\s+of\s+(?:an?\s+)?(?P<cls>[A-Za-z][\w-]*:[A-Za-z][\w-]*))?"
@@ -72,13 +77,15 @@ class Parameter:
     #: Left out, the parameter binds nothing (``(optional)`` in the header): a ``doc``
     #: parameter then answers across all documents.
     optional: bool = False
+    #: A stored query whose first column lists the values this parameter takes (or None).
+    enumerate: str | None = None
 
     @property
     def required(self) -> bool:
         return self.default is None and not self.optional
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "name": self.name,
             "type": self.type,
             "class": compact(self.class_iri) if self.class_iri else None,
@@ -86,6 +93,9 @@ class Parameter:
             "required": self.required,
             "description": self.description,
         }
+        if self.enumerate is not None:  # only then: the listing of other queries stays as it was
+            out["enumerate"] = self.enumerate
+        return out
 
 
 @dataclass(frozen=True)
@@ -188,6 +198,16 @@ def parse_stored_query(path: str | Path, name: str | None = None) -> StoredQuery
         if p.name in seen:
             raise CatalogError(f"parameter {p.name!r} is declared twice", path=path)
         seen.add(p.name)
+    for lineno, value in fields["enumerate"]:
+        pname, sep, source = (part.strip() for part in value.partition(":"))
+        index = next((i for i, p in enumerate(params) if p.name == pname), None)
+        if not sep or not source or index is None:
+            raise CatalogError(
+                "enumerate line must read 'PARAM: QUERY' with PARAM a declared parameter",
+                path=path,
+                line=lineno,
+            )
+        params[index] = replace(params[index], enumerate=source)
     tags = tuple(t.strip() for _, v in fields["tags"] for t in v.split(",") if t.strip())
     form = query_form(text)
     if form not in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
@@ -288,6 +308,24 @@ def _check_query(query: StoredQuery) -> None:
         ) from None
 
 
+def _check_enumerations(catalog: Catalog) -> None:
+    """Every ``enumerate`` names a SELECT of the catalog that runs without parameters."""
+    for query in catalog.values():
+        for p in query.params:
+            if p.enumerate is None:
+                continue
+            source = catalog.get(p.enumerate)
+            if source is None or source.form != "SELECT" or any(
+                q.required for q in source.params
+            ):
+                hint = did_you_mean(p.enumerate, catalog)
+                raise CatalogError(
+                    f"parameter {p.name!r} is enumerated by {p.enumerate!r}, which is not a "
+                    f"stored SELECT that runs without parameters{hint}",
+                    path=query.path,
+                )
+
+
 _CATALOG_CACHE: dict[Path, Catalog] = {}
 
 
@@ -299,5 +337,6 @@ def load_catalog(folder: str | Path | None = None) -> Catalog:
     if not folder.is_dir():
         raise CatalogError("query folder does not exist", path=folder)
     catalog = Catalog({p.stem: parse_stored_query(p) for p in sorted(folder.glob("*.rq"))})
+    _check_enumerations(catalog)
     _CATALOG_CACHE[folder] = catalog
     return catalog

@@ -83,9 +83,14 @@ def _sha256(path: Path) -> str | None:
 
 def find_text(store: ox.Store, claim: ox.NamedNode, folders: str | None = None) -> TextLookup:
     """The document text of ``claim`` from the ``CLAIMGRAPH_TEXTS`` folders, checked by SHA-256."""
+    from .binding import bind
+
+    bound = bind(_DOCUMENT, {"claim": claim}, inline=False)  # a constant: the indexes apply
     rows = list(
         store.query(  # type: ignore[union-attr,arg-type]
-            _DOCUMENT, use_default_graph_as_union=True, substitutions={ox.Variable("claim"): claim}
+            bound.text,
+            use_default_graph_as_union=True,
+            substitutions=bound.substitutions or None,  # type: ignore[arg-type]
         )
     )
     if not rows or rows[0]["file"] is None:

@@ -26,6 +26,7 @@ __all__ = [
     "queries_command",
     "query_command",
     "serve_command",
+    "site_command",
     "show_command",
     "table_width",
     "validate_command",
@@ -240,20 +241,43 @@ def ingest_command(
 
 
 def validate_command(
-    format: str, data: str | None, store: str | None, text: list[str] | None = None
+    format: str,
+    data: str | None,
+    store: str | None,
+    text: list[str] | None = None,
+    engine: str = "compiler",
+    endpoint: str | None = None,
+    timeout: float | None = None,
 ) -> int:
     from .. import api
     from ..isolate import run_isolated
 
-    def work() -> tuple[bytes, bool]:
-        report = api.validate(_store(store), _path(data), text or ())
+    def rendered(report) -> tuple[bytes, bool, list[str]]:  # type: ignore[no-untyped-def]
+        notes = list(getattr(report, "notes", ()))  # auto: the shapes pyshacl validated
         if format == "json":
-            return report.to_json().encode(), report.conforms
+            return report.to_json().encode(), report.conforms, notes
         if format == "turtle":
-            return report.report_turtle, report.conforms
-        return report.to_text().encode(), report.conforms
+            return report.report_turtle, report.conforms, notes
+        return report.to_text().encode(), report.conforms, notes
 
-    body, conforms = run_isolated(work)
+    def work() -> tuple[bytes, bool, list[str]]:
+        return rendered(api.validate(_store(store), _path(data), text or (), engine=engine))
+
+    if endpoint is not None:
+        if data is not None or text or engine != "compiler":
+            raise InputError(
+                "--endpoint validates the server's graphs with the compiler engine: "
+                "--data, --text and --engine auto/pyshacl need a local store"
+            )
+        from ..remote import RemoteExecutor
+        from ..shacl import validate_executor
+
+        remote = RemoteExecutor(endpoint, timeout=30.0 if timeout is None else timeout)
+        body, conforms, notes = rendered(validate_executor(remote))
+    else:
+        body, conforms, notes = run_isolated(work)
+    for note in notes:
+        print(f"claimgraph: {note}", file=sys.stderr)
     _out(body)
     return 0 if conforms else 1
 
@@ -346,6 +370,27 @@ def serve_command(**options: Any) -> int:
             worker_memory=memory * 1024**2 if memory > 0 else None,
         )
     )
+    return 0
+
+
+def site_command(output: str, text: str | None, workers: int, store: str | None) -> int:
+    try:
+        from ..endpoint import ServerConfig
+        from ..web.data import ESSAY_ENV
+        from ..web.site import build_site
+    except ModuleNotFoundError as e:
+        if e.name and e.name.split(".")[0] in {"starlette", "jinja2", "anyio", "httpx"}:
+            raise ClaimgraphError(
+                "site needs the server extra: pip install 'claimgraph[serve]'"
+            ) from None
+        raise
+    if text is not None:
+        import os
+
+        os.environ[ESSAY_ENV] = text  # the pages read the text in this process
+    config = ServerConfig(store=_path(store), workers=workers)
+    count = build_site(config, Path(output), report=_say)
+    _say(f"wrote {count} pages to {output} (open {Path(output) / 'index.html'})")
     return 0
 
 

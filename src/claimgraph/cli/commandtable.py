@@ -356,6 +356,25 @@ COMMANDS: tuple[Command, ...] = (
         (Argument("CLAIM", "The claim: IRI, prefixed name or slug."),),
     ),
     Command(
+        "site",
+        "Write the web UI's pages as a static folder whose links work from file://.",
+        "claimgraph site -o report/",
+        "site_command",
+        (
+            Opt(("--output", "-o"), "Folder to write (created if missing).", metavar="DIR",
+                required=True),
+            Opt(
+                ("--text",),
+                "The essay file, to highlight claims' spans (checked by SHA-256). Default: "
+                "the document's file in a CLAIMGRAPH_TEXTS folder.",
+                metavar="FILE",
+                envvar="CLAIMGRAPH_ESSAY",
+            ),
+            Opt(("--workers",), "Query worker processes.", metavar="N", default=2, type=int),
+            STORE,
+        ),
+    ),
+    Command(
         "validate",
         "Check the graph against the SHACL shapes and every anchor against its document's "
         "text; exit 1 if it does not conform.",
@@ -382,6 +401,28 @@ COMMANDS: tuple[Command, ...] = (
                 "A document whose text is not at hand is reported unchecked.",
                 metavar="FILE",
                 repeat=True,
+            ),
+            Opt(
+                ("--engine",),
+                "compiler: the shapes compiled to SPARQL and run on the store; pyshacl: the "
+                "reference validator; auto: the compiler, and pyshacl for any shape it does "
+                "not support (named on stderr).",
+                metavar="[compiler|auto|pyshacl]",
+                default="compiler",
+                choices=("compiler", "auto", "pyshacl"),
+            ),
+            Opt(
+                ("--endpoint",),
+                "Validate what this remote SPARQL query URL holds (its shapes graph against its "
+                "other graphs) without downloading it; compiler engine, no --data or --text.",
+                metavar="URL",
+            ),
+            Opt(
+                ("--timeout",),
+                "Seconds each query may run on --endpoint (default 30).",
+                metavar="SECONDS",
+                type=float,
+                minimum=0,
             ),
             STORE,
         ),

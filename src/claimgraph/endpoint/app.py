@@ -7,7 +7,9 @@ Routes:
   returns the SPARQL service description.
 * ``/api/queries`` (catalog), ``/api/queries/{name}?param=value`` (run a stored query),
   ``/api/openapi.json`` (OpenAPI 3.1, one path per stored query).
-* ``/`` a plain HTML page with the catalog and a query form; ``/health``.
+* ``/endpoint`` a plain HTML page with the catalog and a query form; ``/health``.
+* ``/`` and the other HTML pages: the web UI for analysts (``claimgraph.web``), whose queries
+  run in the same worker pool under the same limits.
 
 Every user query runs in a worker process (``pool.py``) under the time limit; this process
 parses HTTP, negotiates the media type and relays the bytes a worker produced. The status is
@@ -387,13 +389,16 @@ def create_app(config: ServerConfig, *, pool: WorkerPool | None = None) -> Starl
         finally:
             await pool.close()
 
+    from ..web import web_routes
+
     routes = [
-        Route("/", endpoint.home, methods=["GET"]),
+        Route("/endpoint", endpoint.home, methods=["GET"]),
         Route("/health", endpoint.health, methods=["GET"]),
         Route("/sparql", endpoint.sparql, methods=["GET", "POST"], name="sparql"),
         Route("/api/queries", endpoint.list_queries, methods=["GET"]),
         Route("/api/openapi.json", endpoint.openapi, methods=["GET"]),
         Route("/api/queries/{name}", endpoint.stored_query, methods=["GET"]),
+        *web_routes(endpoint),
     ]
     middleware: list[Middleware] = []
     if not config.cors:  # with --cors, the CORS middleware must see every response

@@ -224,6 +224,7 @@ def run(config: ServerConfig, *, echo: Any = None) -> None:
         f"({config.workers} workers, {config.timeout:g} s limit, "
         f"{'updates with token' if config.allow_update else 'read-only'}); Ctrl-C stops"
     )
+    say(f"claimgraph: web UI at http://{shown}:{port}/")
     server = uvicorn.Server(
         uvicorn.Config(
             app,

@@ -193,16 +193,21 @@ class _WorkerState:
     def _stored(
         self, name: str, values: dict[str, str], rfmt: str | None, gfmt: str | None
     ) -> Reply:
-        from ..binding import bind_parameters
+        from ..binding import bind, bind_parameters
         from ..sparql import drop_parameter_columns, execute
 
         query = self.catalog.get_query(name)
         subs = bind_parameters(query, values, self.store)
+        bound = bind(query.text, {v.value: t for v, t in subs.items()}, inline=False)
         result = execute(
-            self.store, query.text, substitutions=subs, max_rows=self.spec.max_rows, source=name
+            self.store,
+            bound.text,
+            substitutions=bound.substitutions,
+            max_rows=self.spec.max_rows,
+            source=name,
         )
-        bound = {v.value for v in subs}  # an optional parameter left out keeps its column
-        return self._render(drop_parameter_columns(result, query, bound), rfmt, gfmt)
+        given = {v.value for v in subs}  # an optional parameter left out keeps its column
+        return self._render(drop_parameter_columns(result, query, given), rfmt, gfmt)
 
     def _update(self, text: str) -> Reply:
         apply_update(self.store, text, self.spec.allow_service, base_iri=self.spec.base_iri)

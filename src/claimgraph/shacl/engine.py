@@ -1,0 +1,329 @@
+"""Validation with the compiled shapes: run the checks, read their rows, make the report.
+
+The data graph is what :func:`claimgraph.validate.validate_store` validates: every graph of the
+store but the shapes graph (the ontology stays in, for ``rdfs:subClassOf``). Locally that is the
+query's default graph (``StoreRows``); on a remote endpoint it is the endpoint's default graph,
+or the ``FROM`` graphs given at compile time.
+
+Engines: ``compiler`` (an unsupported shape is an error), ``auto`` (such a shape, with its
+property shapes, is validated by pyshacl instead, and ``Outcome.notes`` says so), ``pyshacl``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from ..anchors import check_anchors
+from ..store import parse_rdf_file
+from ..terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from ..texts import TextSources
+from ..validate import ValidationReport
+from .compiler import Check, Compiled, compile_shapes
+from .errors import ShapesError
+from .executor import ExecutorRows, Row, RowExecutor, StoreRows, default_threads, run_all
+from .model import SH, Shape
+from .reference import pyshacl_results
+from .results import CompiledReport, ShaclResult, Term, to_report
+from .sparql_based import substitute
+
+if TYPE_CHECKING:
+    from ..executor import Executor
+
+__all__ = [
+    "ENGINES",
+    "Outcome",
+    "run_checks",
+    "shacl_results",
+    "validate_store",
+    "validate_quads",
+    "validate_file",
+    "validate_executor",
+]
+
+ENGINES = ("compiler", "auto", "pyshacl")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+@dataclass
+class Outcome:
+    results: list[ShaclResult] = field(default_factory=list)
+    #: One line per shape left to pyshacl (``auto``), saying which and why.
+    notes: list[str] = field(default_factory=list)
+    queries: int = 0
+
+
+def _message(messages: Iterable[ox.Literal]) -> str | None:
+    ordered = sorted(
+        messages, key=lambda m: (m.language not in (None, "en"), m.language or "", m.value)
+    )
+    return ordered[0].value if ordered else None
+
+
+def _default_message(component: ox.NamedNode) -> str:
+    name = component.value[len(SH) :].removesuffix("ConstraintComponent")
+    return f"The {name} constraint is not met."
+
+
+def _results(check: Check, rows: list[Row]) -> list[ShaclResult]:
+    shape: Shape = check.shape
+    path_term = shape.path.term if shape.path is not None else None
+    message = _message(shape.messages)
+    found = []
+    for row in rows:
+        focus = row.get("this")
+        if focus is None:
+            continue
+        value = row.get("value")
+        path: Term | None = row.get("path", path_term)
+        text: str | None = message or _default_message(check.component)
+        if check.messages:
+            text = substitute(_message(check.messages) or "", row)
+        if check.sparql is not None:
+            # the row's ?message, else the constraint's sh:message, else none (as pyshacl)
+            given = row.get("message")
+            own = _message(check.sparql.messages)
+            text = given.value if isinstance(given, ox.Literal) else own
+            text = substitute(text, row) if text else None
+            if value is None and shape.path is None:
+                value = focus
+        found.append(
+            ShaclResult(
+                focus=focus,
+                component=check.component,
+                severity=shape.severity,
+                shape=shape.node,
+                path=path,
+                value=value,
+                message=text,
+            )
+        )
+    return found
+
+
+def run_checks(
+    compiled: Compiled, rows: RowExecutor, threads: int | None = None
+) -> list[ShaclResult]:
+    """Every check's results; the queries run in ``threads`` threads (default: one per core)."""
+    answers = run_all(
+        compiled.checks,
+        lambda c: rows.select(c.text),
+        default_threads() if threads is None else threads,
+    )
+    found: list[ShaclResult] = []
+    for check, answer in zip(compiled.checks, answers, strict=True):
+        found.extend(_results(check, answer))
+    return found
+
+
+def shacl_results(
+    rows: RowExecutor,
+    shapes: Iterable[ox.Quad | ox.Triple],
+    *,
+    engine: str = "compiler",
+    data: Iterable[ox.Quad | ox.Triple] | None = None,
+    threads: int | None = None,
+    dataset: list[str] | None = None,
+    lateral: bool = True,
+) -> Outcome:
+    """Validate the data ``rows`` answers for against ``shapes``.
+
+    ``data`` (the data graph's triples) is needed only when pyshacl runs (``pyshacl``, or
+    ``auto`` with a shape the compiler does not support); without it that is an error.
+    ``dataset``/``lateral``: see :func:`~.compiler.compile_shapes`.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
+    shapes = list(shapes)
+    if engine == "pyshacl":
+        return Outcome(pyshacl_results(_need(data), shapes))
+    compiled = compile_shapes(
+        shapes,
+        unsupported="collect" if engine == "auto" else "raise",
+        dataset=dataset,
+        lateral=lateral,
+    )
+    outcome = Outcome(run_checks(compiled, rows, threads), queries=len(compiled.checks))
+    if compiled.fallback:
+        outcome.notes = [f"validated with pyshacl: {why}" for why in compiled.fallback.values()]
+        every = {shape.node for shape in compiled.shapes}
+        only = _only_targets_of(shapes, every - compiled.fallback_tree)
+        outcome.results += [
+            r for r in pyshacl_results(_need(data), only) if r.shape in compiled.fallback_tree
+        ]
+    return outcome
+
+
+_TARGETS = {SH + t for t in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")}
+_TARGETS.add(SH + "target")
+_IMPLICIT = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://www.w3.org/2000/01/rdf-schema#Class",
+)
+
+
+def _only_targets_of(
+    shapes: list[ox.Quad | ox.Triple], drop: set[ox.NamedNode | ox.BlankNode]
+) -> list[ox.Quad | ox.Triple]:
+    """The shapes graph without the targets of the shapes in ``drop`` (the compiled ones), so
+    pyshacl validates the fallback shapes only; the dropped shapes stay whole otherwise, for
+    ``sh:node``… references from the fallback shapes."""
+
+    def kept(t: ox.Quad | ox.Triple) -> bool:
+        if t.subject not in drop:
+            return True
+        if t.predicate.value in _TARGETS:
+            return False
+        return not (t.predicate.value, getattr(t.object, "value", None)) == _IMPLICIT
+
+    return [t for t in shapes if kept(t)]
+
+
+def _need(data: Iterable[ox.Quad | ox.Triple] | None) -> Iterable[ox.Quad | ox.Triple]:
+    if data is None:
+        raise ShapesError(
+            "pyshacl would need the whole data graph here (a SPARQL endpoint's data is not "
+            "downloaded): use the compiler's engine, with shapes it supports"
+        )
+    return data
+
+
+def _labels(store: ox.Store):  # type: ignore[no-untyped-def]
+    def label(term: Term) -> str | None:
+        if isinstance(term, ox.Literal):
+            return None
+        for q in store.quads_for_pattern(term, RDFS_LABEL, None, None):
+            if isinstance(q.object, ox.Literal):
+                return q.object.value
+        return None
+
+    return label
+
+
+def _data_graphs(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
+    return [ox.DefaultGraph()] + sorted(
+        (
+            g
+            for g in store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value != SHAPES_GRAPH
+        ),
+        key=lambda g: g.value,
+    )
+
+
+def validate_store(
+    store: ox.Store,
+    texts: TextSources | None = None,
+    *,
+    engine: str = "compiler",
+    threads: int | None = None,
+) -> CompiledReport:
+    """:func:`claimgraph.validate.validate_store` with this engine: the store's documents (and
+    ontology) against its shapes graph and, with ``texts``, every anchor against its text."""
+    checks = check_anchors(store, texts) if texts is not None else None
+    graphs = _data_graphs(store)
+    shapes = list(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
+    # read only if pyshacl runs (``auto`` reads it only when a shape falls back)
+    data = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+    outcome = shacl_results(
+        StoreRows(store, graphs), shapes, engine=engine, data=data, threads=threads
+    )
+    return to_report(outcome.results, _labels(store), checks, outcome.notes)
+
+
+def validate_quads(
+    data: list[ox.Quad],
+    ontology: list[ox.Quad],
+    shapes: list[ox.Quad],
+    texts: TextSources | None = None,
+    *,
+    engine: str = "compiler",
+    threads: int | None = None,
+) -> CompiledReport:
+    """:func:`claimgraph.validate.validate_quads` with this engine."""
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in data + ontology)
+    checks = None
+    if texts is not None:
+        anchors = ox.Store()
+        anchors.extend(data)
+        checks = check_anchors(anchors, texts)
+    outcome = shacl_results(
+        StoreRows(store, [ox.DefaultGraph()]),
+        shapes,
+        engine=engine,
+        data=data + ontology,
+        threads=threads,
+    )
+    return to_report(outcome.results, _labels(store), checks, outcome.notes)
+
+
+def validate_file(
+    store: ox.Store,
+    path: str | Path,
+    texts: TextSources | None = None,
+    *,
+    engine: str = "compiler",
+    threads: int | None = None,
+) -> CompiledReport:
+    """:func:`claimgraph.validate.validate_file` with this engine."""
+
+    def graph(name: str) -> list[ox.Quad]:
+        return list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    return validate_quads(
+        parse_rdf_file(path),
+        graph(ONTOLOGY_GRAPH),
+        graph(SHAPES_GRAPH),
+        texts,
+        engine=engine,
+        threads=threads,
+    )
+
+
+def _executor_labels(rows: RowExecutor, results: list[ShaclResult]):  # type: ignore[no-untyped-def]
+    """Labels of the results' IRI focus nodes, in a few VALUES queries (not one per node)."""
+    iris = sorted({r.focus.value for r in results if isinstance(r.focus, ox.NamedNode)})
+    found: dict[str, str] = {}
+    for start in range(0, len(iris), 200):
+        chunk = " ".join(str(ox.NamedNode(i)) for i in iris[start : start + 200])
+        text = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {chunk} }} ?s {RDFS_LABEL} ?l }}"
+        for row in rows.select(text):
+            s, text_label = row.get("s"), row.get("l")
+            if isinstance(s, ox.NamedNode) and isinstance(text_label, ox.Literal):
+                found.setdefault(s.value, text_label.value)
+
+    def label(term: Term) -> str | None:
+        return found.get(term.value) if isinstance(term, ox.NamedNode) else None
+
+    return label
+
+
+def validate_executor(
+    executor: Executor,
+    *,
+    shapes_graph: str = SHAPES_GRAPH,
+    threads: int | None = None,
+    lateral: bool = False,
+) -> ValidationReport:
+    """Validate what a claimgraph :class:`~claimgraph.executor.Executor` (e.g. a
+    ``RemoteExecutor`` on a SPARQL server) holds, without downloading it.
+
+    The shapes are read from the graph ``shapes_graph`` (one CONSTRUCT), the data graph is
+    every other named graph (listed by one query and named in each query's ``FROM``).
+    ``lateral`` stays off by default: LATERAL is not standard SPARQL 1.1 yet.
+    """
+    rows = ExecutorRows(executor)
+    shapes_text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{shapes_graph}> {{ ?s ?p ?o }} }}"
+    shapes = executor.query(shapes_text, source="shacl").triples
+    graphs = sorted(
+        g.value
+        for row in rows.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        if isinstance(g := row.get("g"), ox.NamedNode) and g.value != shapes_graph
+    )
+    outcome = shacl_results(rows, shapes, threads=threads, dataset=graphs, lateral=lateral)
+    return to_report(outcome.results, _executor_labels(rows, outcome.results))
