@@ -198,3 +198,14 @@ def test_a_trig_draft_names_its_document_graph_so_load_needs_no_graph_option(tmp
     graph = ox.NamedNode(document_graph("tidal-mills"))
     assert len(list(store.quads_for_pattern(None, None, None, graph))) > 100
     assert out.with_suffix(".txt").is_file()
+
+
+@pytest.mark.parametrize("engine", ["compiler", "auto", "pyshacl"])
+def test_every_validation_engine_applies_the_draft_profile_alike(harbour, bundled_store, engine):
+    def seen(report):  # type: ignore[no-untyped-def]
+        return sorted((r.focus, r.severity, r.message, r.path or "") for r in report.results)
+
+    reference = api.validate(bundled_store, harbour, check_texts=False, engine="pyshacl")
+    report = api.validate(bundled_store, harbour, check_texts=False, engine=engine)
+    assert report.conforms and report.violations == 0
+    assert seen(report) == seen(reference)

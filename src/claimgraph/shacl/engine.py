@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..anchors import check_anchors
+from ..draftprofile import lower_missing_values
 from ..store import parse_rdf_file
 from ..terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from ..texts import TextSources
@@ -140,7 +141,8 @@ def shacl_results(
         raise ValueError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     shapes = list(shapes)
     if engine == "pyshacl":
-        return Outcome(pyshacl_results(_need(data), shapes))
+        found = pyshacl_results(_need(data), shapes)
+        return Outcome(lower_missing_values(found, shapes, rows, dataset))
     compiled = compile_shapes(
         shapes,
         unsupported="collect" if engine == "auto" else "raise",
@@ -155,6 +157,8 @@ def shacl_results(
         outcome.results += [
             r for r in pyshacl_results(_need(data), only) if r.shape in compiled.fallback_tree
         ]
+    # the shapes' draft profile: on draft nodes, a missing value is a warning
+    outcome.results = lower_missing_values(outcome.results, shapes, rows, dataset)
     return outcome
 
 
