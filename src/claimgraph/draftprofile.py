@@ -71,8 +71,10 @@ def lower_missing_values(results, shapes, rows, dataset=None):  # type: ignore[n
         for p in profiles.values()
         if CGSH + "forStatus" in p
     ]
-    if not rules or not results:
-        return results
+    lowerable = {c for rule in rules for c in rule[1]}
+    if not any(r.severity.value == SH + "Violation" and r.component.value in lowerable
+               for r in results):
+        return results  # nothing a profile could lower: no query
     statuses = " ".join(f"<{s}>" for rule in rules for s in sorted(rule[0]))
     source = "".join(f" FROM <{g}>" for g in dataset or ())
     query = (f"SELECT DISTINCT ?s ?st{source} WHERE {{ ?s <{CG_STATUS}> ?st "
