@@ -128,6 +128,9 @@ def test_relative_who_argue_that_reports_the_citations_just_before() -> None:
     got = speech("This matches Lee (2001) and Ellison et al. (2019), who argue that fees rose.")
     assert got == [("who argue that fees rose", True, "relative", (),
                     ("Lee", "Ellison", "Park", "Moss"))]
+    # only a reporting verb as the lexicon lists it makes "who …" a cue
+    assert speech("The mayor met Lee (2001), who held office then, and Okafor (2011), "
+                  "who found the guild.") == []
 
 
 def test_passive_justified_by_x_as() -> None:

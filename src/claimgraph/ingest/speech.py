@@ -252,23 +252,26 @@ class _Finder:
                 out.append(rc)
         return out
 
-    def verb(self, word: str | None) -> ReportingVerb | None:
-        """The lexicon's verb for a cue word: a form ("notes that"), a participle ("justified")
-        or a noun of "X's claim that" ("accusation")."""
+    def verb(self, word: str | None, kind: str = "verb") -> ReportingVerb | None:
+        """The lexicon's verb for a cue word: a form as listed ("notes that"), or, for the cues
+        that name their verb otherwise, a participle ("justified" by X as) or a noun of "X's
+        claim that" ("accusation")."""
         if not word:
             return None
         w = " ".join(word.split()).casefold()
         if w in self.verb_table:
             return self.verb_table[w]
-        lemma = NOUN_VERBS.get(w)
-        if lemma is not None:
+        if kind == "claim-that":
+            lemma = NOUN_VERBS.get(w)
             return self.by_word.get(lemma.split()[0]) if lemma else None
-        return self.by_word.get(w.split()[0])
+        if kind == "passive":
+            return self.by_word.get(w.split()[0])
+        return None
 
     def proposal(self, cand: Candidate, cue_at: tuple[int, int], kind: str, word: str | None,
                  voice: Voice, evidence_first: Sequence[ResolvedCitation],
                  confidence: float) -> SpeechProposal | None:
-        rv = self.verb(word)
+        rv = self.verb(word, kind)
         factive = rv.factive if rv is not None else False
         cue = SpeechCue(cue_at[0], cue_at[1], kind, word, factive,
                         rv.concept if rv is not None else None)
@@ -302,7 +305,9 @@ class _Finder:
             word = m.groupdict().get("verb")
             at = (off + m.start(), off + m.end())
             if kind == "relative":
-                if self.verb(word) is None:
+                if word and word.endswith(" that") and self.verb(word, kind) is None:
+                    word = word[: -len(" that")]  # "who argue that": the verb is "argue"
+                if self.verb(word, kind) is None:
                     continue
                 before = self.within(sentence_start, at[0])
                 add(self.proposal(cand, at, kind, word, _authors(before, self.keys), before,
