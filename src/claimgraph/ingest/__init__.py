@@ -2,8 +2,10 @@
 citations and reported speech of a new author-date essay, as pure functions over one ``str``.
 
 Every offset is a Python ``str`` index into the text given (end exclusive); nothing here writes
-RDF. The integrator turns the results into a draft graph for an analyst to curate; the text the
-offsets index (for HTML: the text :func:`text_from_html` extracted) must be saved beside it.
+RDF (:func:`actor_aliases` and :func:`reporting_verbs` only read the alias lexicon and the
+reporting verbs from a store). The integrator turns the results into a draft graph for an
+analyst to curate; the text the offsets index (for HTML: the text :func:`text_from_html`
+extracted) must be saved beside it.
 """
 
 from .analysis import TextAnalysis, analyse_text
@@ -17,6 +19,7 @@ from .citations import (
     reference_key,
     resolve,
 )
+from .lexicon import actor_aliases, reporting_verbs
 from .sentences import Candidate, candidates, sentences
 from .speech import (
     DEFAULT_ALIASES,
@@ -57,6 +60,7 @@ __all__ = [
     "Structure",
     "TextAnalysis",
     "Voice",
+    "actor_aliases",
     "analyse_text",
     "candidates",
     "decode_input",
@@ -64,6 +68,7 @@ __all__ = [
     "find_structure",
     "propose_speech",
     "reference_key",
+    "reporting_verbs",
     "resolve",
     "sentences",
     "text_from_html",

@@ -5,16 +5,20 @@ A cue is looked for in each candidate: a reporting verb ("argues", "notes that",
 "justified by X as", or a relative "who note that" that points back at the citation just before.
 The earliest cue in the candidate decides, since it governs what follows it.
 
-Verbs are split three ways, because the curated data draws the line there: *evidential* verbs
-("shows", "demonstrates") keep the author's voice, the cited work being evidence; *factive*
-reporting verbs ("notes that", "emphasises that", "stresses") and *non-factive* ones ("argues",
-"suggests", "claims") report another voice. ``factive`` is kept on the cue so that a model which
-treats factive reports as the author's own can decide differently without re-running this.
+One rule decides, the v2 model's (``cg:reportingVerb``): a *factive* verb ("shows",
+"demonstrates", "notes that", "emphasises that") puts the claim in the author's own voice, the
+cited work being its evidence, so it is proposed as *not* reported, with the works in
+``evidence``; a *non-factive* verb ("argues", "suggests", "claims", "accused", "stated that"),
+and the cues without a verb, propose reported speech. Verbs and their classes are data
+(:mod:`.lexicon`, read from the ontology's reporting-verb scheme when a store is at hand); every
+cue records its class and, where the scheme has the verb, the concept to record as
+``cg:reportingVerb``.
 
 The voice comes from actor names in the cue's subject (an alias lexicon the caller passes as
-data, e.g. every ``rdfs:label``/``skos:altLabel`` of the graph's actors) or, failing that, from
-the authors of the citations there. With no voice found, nothing is proposed: a "This shows"
-without a speaker is the author talking.
+data: :func:`~.lexicon.actor_aliases` reads every label and ``skos:altLabel`` of the graph's
+actors) or, failing that, from the authors of the citations there (with the reference entries
+they resolve to, whose works' creators are the voice). With no voice found, a non-factive verb
+proposes nothing: a "These claims are disputed" without a speaker is the author talking.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .citations import ReferenceKey, ResolvedCitation
+from .lexicon import DEFAULT_VERBS, FACTIVE, NON_FACTIVE, NOUN_VERBS, ReportingVerb
 from .sentences import Candidate
 
 __all__ = [
@@ -36,38 +41,6 @@ __all__ = [
     "Voice",
     "propose_speech",
 ]
-
-
-@dataclass(frozen=True)
-class ReportingVerb:
-    """Surface forms of one reporting verb (multi-word forms allowed, e.g. "notes that")."""
-
-    forms: tuple[str, ...]
-    factive: bool
-    evidential: bool = False
-
-
-DEFAULT_VERBS: tuple[ReportingVerb, ...] = (
-    ReportingVerb(("shows", "show", "showed", "demonstrates", "demonstrate", "demonstrated",
-                   "reveals", "reveal", "revealed", "establishes", "establish", "proves",
-                   "prove", "proved", "finds that", "find that", "found that"), True, True),
-    ReportingVerb(("notes that", "note that", "noted that", "observes that", "observe that",
-                   "observed that", "emphasises that", "emphasise that", "emphasised that",
-                   "emphasizes that", "emphasize that", "emphasized that", "stresses",
-                   "stress", "stressed", "points out that", "point out that", "pointed out that",
-                   "acknowledges that", "acknowledged that", "recognises that",
-                   "recognized that", "recognizes that"), True),
-    ReportingVerb(("argues", "argue", "argued", "suggests", "suggest", "suggested", "claims",
-                   "claim", "claimed", "contends", "contend", "contended", "asserts",
-                   "assert", "asserted", "accuses", "accuse", "accused", "states that",
-                   "state that", "stated that", "maintains that", "maintained that", "insists",
-                   "insist", "insisted", "alleges", "allege", "alleged", "believes",
-                   "believe", "believed", "warns", "warned", "predicts", "predicted",
-                   "doubled down on", "doubles down on", "denies", "denied", "proposes",
-                   "proposed that", "holds that", "held that", "reports that",
-                   "report that", "reported that", "says", "say", "said", "writes that",
-                   "wrote that", "concludes that", "concluded that"), False),
-)
 
 #: A small built-in alias lexicon (alias → actor key) for tests and plain use; the integrator
 #: passes the graph's own labels and alternative labels instead.
@@ -89,14 +62,11 @@ _PERCEPTION = re.compile(
     r"\b(?:appeared|appears|seemed|seems|confirmed|confirms|was seen|is seen|were seen|"
     r"looked|looks|felt|feels|meant|signalled|signaled|represented)\b"
 )
-_POSSESSIVE_NOUNS = (
-    "claim|claims|argument|assertion|view|contention|insistence|accusation|accusations|belief"
-    "|narrative|charge|allegation"
-)
+_POSSESSIVE_NOUNS = "|".join(sorted(NOUN_VERBS, key=len, reverse=True))
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according-to", re.compile(r"\b[Aa]ccording to (?P<x>[^,.;]+)")),
     ("claim-that", re.compile(
-        rf"(?P<x>(?:^|(?<=\s))\S[^,;]*?)['’]s (?:{_POSSESSIVE_NOUNS}) that\b")),
+        rf"(?P<x>(?:^|(?<=\s))\S[^,;]*?)['’]s (?P<verb>{_POSSESSIVE_NOUNS}) that\b")),
     ("perspective", re.compile(
         r"\b(?:[Ff]rom|[Ii]n) (?P<x>[^,;]+?)['’]s? "
         r"(?:perspective|point of view|view|eyes|mind)\b")),
@@ -111,12 +81,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 @dataclass(frozen=True)
 class Voice:
-    """Whose voice: actor keys from the alias lexicon, and/or cited authors' surnames."""
+    """Whose voice: actor keys from the alias lexicon, and/or cited authors' surnames with the
+    reference entries (indices into the reference keys) their citations resolve to."""
 
     actors: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     #: where the cue names the voice ("the port authority of Bilbao"), known or not
     phrase: tuple[int, int] | None = None
+    #: the reference entries of the cited authors: the voice is their works' creators
+    entries: tuple[int, ...] = ()
 
     def __bool__(self) -> bool:
         """True when the voice is identified (an actor or an author), not merely named."""
@@ -125,30 +98,58 @@ class Voice:
 
 @dataclass(frozen=True)
 class SpeechCue:
-    """Where the cue is (``str`` indices), what kind, the verb form if any, and its class."""
+    """Where the cue is (``str`` indices), what kind (``verb``, ``relative``, ``passive``,
+    ``claim-that``, ``according-to``, ``perspective``, ``for-x``), the verb (or noun) as
+    written, its class, and the reporting-verb concept IRI when the scheme has the verb."""
 
     start: int
     end: int
     kind: str
     verb: str | None
     factive: bool
-    evidential: bool
+    concept: str | None = None
+
+    @property
+    def verb_class(self) -> str:
+        """``"factive"`` or ``"non-factive"``: which side of the one rule the cue falls on."""
+        return "factive" if self.factive else "non-factive"
+
+    @property
+    def reporting_verb(self) -> str | None:
+        """The concept to record as ``cg:reportingVerb``: the verb's own concept, else its
+        class (``rverb:factive``/``rverb:non-factive``); None for cues with no verb ("according
+        to X", "from X's perspective", "For X, … appeared")."""
+        if self.concept:
+            return self.concept
+        if self.verb is None:
+            return None
+        return FACTIVE if self.factive else NON_FACTIVE
+
+    @property
+    def evidential(self) -> bool:
+        """v1's name: under the v2 rule every factive cue makes the cited work evidence."""
+        return self.factive
 
 
 @dataclass(frozen=True)
 class SpeechProposal:
-    """A candidate with a cue: ``reported`` is proposed (for the analyst to confirm) when the
-    cue reports and a voice was found; ``confidence`` is a rough 0–1 ranking, not a probability."""
+    """A candidate with a cue. ``reported`` is proposed (for the analyst to confirm) when the
+    cue is non-factive and names a voice (or, for an explicit cue such as "according to", a
+    phrase); a factive cue proposes the author's own voice (``reported`` false) with the cited
+    works as evidence. ``voice`` is whom the cue names (for a factive cue: whose work the author
+    relies on); ``evidence`` the reference entries cited for the claim, those of the cue's own
+    citations first; ``confidence`` a rough 0–1 ranking, not a probability."""
 
     candidate: Candidate
     cue: SpeechCue
     voice: Voice
     reported: bool
     confidence: float
+    evidence: tuple[int, ...] = ()
 
 
 def _verb_regex(verbs: Sequence[ReportingVerb]) -> tuple[re.Pattern[str], dict[str, ReportingVerb]]:
-    table = {f: v for v in verbs for f in v.forms}
+    table = {f.casefold(): v for v in verbs for f in v.forms}
     alternation = "|".join(re.escape(f).replace(r"\ ", r"\s+")
                            for f in sorted(table, key=len, reverse=True))
     return re.compile(rf"\b(?P<verb>{alternation})\b"), table
@@ -158,13 +159,12 @@ def _alias_regex(aliases: Mapping[str, str]) -> re.Pattern[str] | None:
     names = [a for a in sorted(aliases, key=len, reverse=True) if a.strip()]
     if not names:
         return None
-    parts = []
-    for a in names:
-        e = re.escape(a)
-        if a[:1].islower():
-            e = f"[{a[0].upper()}{a[0]}]{re.escape(a[1:])}"
-        parts.append(e)
-    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])")
+    parts = [re.escape(a).replace(r"\ ", r"\s+") for a in names]
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _mentions(text: str, start: int, end: int, rx: re.Pattern[str] | None,
@@ -173,16 +173,19 @@ def _mentions(text: str, start: int, end: int, rx: re.Pattern[str] | None,
         return []
     found = []
     for m in rx.finditer(text, start, end):
-        key = aliases.get(m.group(0))
-        if key is None:
-            key = aliases.get(m.group(0)[0].lower() + m.group(0)[1:])
+        key = aliases.get(_fold(m.group(0)))
         if key is not None:
             found.append((m.start(), m.end(), key))
     return found
 
 
-def _authors(rcs: Sequence[ResolvedCitation], keys: Sequence[ReferenceKey]) -> tuple[str, ...]:
-    """Surnames as cited; "et al." expanded from the resolved entry's author list."""
+def _entries(rcs: Sequence[ResolvedCitation]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(e for rc in rcs for e in rc.entries))
+
+
+def _authors(rcs: Sequence[ResolvedCitation], keys: Sequence[ReferenceKey]) -> Voice:
+    """Surnames as cited ("et al." expanded from the resolved entry's author list), and the
+    entries the citations resolve to."""
     out: list[str] = []
     for rc in rcs:
         for r in rc.resolutions:
@@ -191,7 +194,7 @@ def _authors(rcs: Sequence[ResolvedCitation], keys: Sequence[ReferenceKey]) -> t
                 key = keys[r.entries[0]]
                 names = [n for n in key.surnames if len(n.split()) <= 3] or names
             out.extend(n for n in names if n not in out)
-    return tuple(out)
+    return Voice(authors=tuple(out), entries=_entries(rcs) if out else ())
 
 
 def _clause_start(text: str, start: int, end: int) -> int:
@@ -212,11 +215,19 @@ class _Finder:
     def __init__(self, text: str, citations: Sequence[ResolvedCitation],
                  keys: Sequence[ReferenceKey], aliases: Mapping[str, str],
                  verbs: Sequence[ReportingVerb]) -> None:
-        self.text, self.keys, self.aliases = text, keys, aliases
+        self.text, self.keys = text, keys
+        self.aliases = {_fold(a): k for a, k in aliases.items() if a.strip()}
         self.cits = sorted(citations, key=lambda rc: rc.citation.start)
         self.starts = [rc.citation.start for rc in self.cits]
-        self.alias_rx = _alias_regex(aliases)
+        self.alias_rx = _alias_regex(self.aliases)
         self.verb_rx, self.verb_table = _verb_regex(verbs)
+        # a verb by any of its words' forms ("justified" of "justify as") and by lemma
+        self.by_word: dict[str, ReportingVerb] = {}
+        for v in verbs:
+            for f in v.forms:
+                self.by_word.setdefault(f.split()[0].casefold(), v)
+            if v.lemma:
+                self.by_word.setdefault(v.lemma.split()[0].casefold(), v)
 
     def region_voice(self, start: int, end: int, last_only: bool) -> Voice:
         ms = _mentions(self.text, start, end, self.alias_rx, self.aliases)
@@ -229,7 +240,7 @@ class _Finder:
                         keep.insert(0, m)
                 ms = keep
             return Voice(actors=tuple(dict.fromkeys(k for _, _, k in ms)))
-        return Voice(authors=_authors(self.within(start, end), self.keys))
+        return _authors(self.within(start, end), self.keys)
 
     def within(self, start: int, end: int) -> list[ResolvedCitation]:
         """Citations wholly inside ``[start, end)``."""
@@ -241,9 +252,49 @@ class _Finder:
                 out.append(rc)
         return out
 
+    def verb(self, word: str | None, kind: str = "verb") -> ReportingVerb | None:
+        """The lexicon's verb for a cue word: a form as listed ("notes that"), or, for the cues
+        that name their verb otherwise, a participle ("justified" by X as) or a noun of "X's
+        claim that" ("accusation")."""
+        if not word:
+            return None
+        w = " ".join(word.split()).casefold()
+        if w in self.verb_table:
+            return self.verb_table[w]
+        if kind == "claim-that":
+            lemma = NOUN_VERBS.get(w)
+            return self.by_word.get(lemma.split()[0]) if lemma else None
+        if kind == "passive":
+            return self.by_word.get(w.split()[0])
+        return None
+
+    def proposal(self, cand: Candidate, cue_at: tuple[int, int], kind: str, word: str | None,
+                 voice: Voice, evidence_first: Sequence[ResolvedCitation],
+                 confidence: float) -> SpeechProposal | None:
+        rv = self.verb(word, kind)
+        factive = rv.factive if rv is not None else False
+        cue = SpeechCue(cue_at[0], cue_at[1], kind, word, factive,
+                        rv.concept if rv is not None else None)
+        evidence = tuple(dict.fromkeys(
+            _entries(evidence_first) + _entries(self.within(cand.start, cand.end))))
+        if factive:  # the author's own voice; the cited works are evidence
+            return SpeechProposal(cand, cue, voice, False, 0.6, evidence)
+        if voice:
+            return SpeechProposal(cand, cue, voice, True, confidence, evidence)
+        if kind in ("verb", "relative", "for-x"):
+            return None  # no speaker: the author talking ("These claims are disputed")
+        # an explicit cue ("according to the port authority") reports someone even when the
+        # lexicon does not know them: the phrase is for the analyst to name
+        return SpeechProposal(cand, cue, voice, True, 0.4, evidence)
+
     def propose(self, cand: Candidate, sentence_start: int) -> SpeechProposal | None:
         text, s0, s1 = self.text, cand.start, cand.end
         found: list[tuple[int, SpeechProposal]] = []
+
+        def add(p: SpeechProposal | None) -> None:
+            if p is not None:
+                found.append((p.cue.start, p))
+
         for kind, rx in _PATTERNS:
             m = rx.search(text, s0, s1) if kind != "for-x" else rx.match(text[s0:s1])
             if m is None:
@@ -251,36 +302,27 @@ class _Finder:
             off = s0 if kind == "for-x" else 0
             if kind == "for-x" and not _PERCEPTION.search(text, s0 + m.end(), s1):
                 continue
-            verb = m.groupdict().get("verb")
-            cue = SpeechCue(off + m.start(), off + m.end(), kind, verb, False, False)
+            word = m.groupdict().get("verb")
+            at = (off + m.start(), off + m.end())
             if kind == "relative":
-                rv = self.verb_table.get(" ".join((verb or "").split()))
-                if rv is None or rv.evidential:
+                if word and word.endswith(" that") and self.verb(word, kind) is None:
+                    word = word[: -len(" that")]  # "who argue that": the verb is "argue"
+                if self.verb(word, kind) is None:
                     continue
-                before = self.within(sentence_start, cue.start)
-                voice = Voice(authors=_authors(before, self.keys))
-                cue = SpeechCue(cue.start, cue.end, kind, verb, rv.factive, False)
-                found.append((cue.start, SpeechProposal(cand, cue, voice, bool(voice), 0.7)))
+                before = self.within(sentence_start, at[0])
+                add(self.proposal(cand, at, kind, word, _authors(before, self.keys), before,
+                                  0.7))
                 continue
             xs, xe = off + m.start("x"), off + m.end("x")
             voice = self.region_voice(xs, xe, last_only=kind == "claim-that")
-            voice = Voice(voice.actors, voice.authors, (xs, xe))
-            if voice:
-                conf = 0.5 if kind == "for-x" else 0.8
-                found.append((cue.start, SpeechProposal(cand, cue, voice, True, conf)))
-            elif kind != "for-x":
-                # an explicit cue ("according to the port authority") reports someone even when
-                # the lexicon does not know them: the phrase is for the analyst to name
-                found.append((cue.start, SpeechProposal(cand, cue, voice, True, 0.4)))
+            voice = Voice(voice.actors, voice.authors, (xs, xe), voice.entries)
+            add(self.proposal(cand, at, kind, word, voice, self.within(xs, xe),
+                              0.5 if kind == "for-x" else 0.8))
         for m in self.verb_rx.finditer(text, s0, s1):
-            rv = self.verb_table[" ".join(m.group("verb").split())]
-            cue = SpeechCue(m.start(), m.end(), "verb", m.group("verb"), rv.factive, rv.evidential)
-            voice = self.region_voice(_clause_start(text, s0, m.start()), m.start(),
-                                      last_only=True)
-            if rv.evidential:
-                found.append((cue.start, SpeechProposal(cand, cue, voice, False, 0.6)))
-            elif voice:
-                found.append((cue.start, SpeechProposal(cand, cue, voice, True, 0.8)))
+            subject = _clause_start(text, s0, m.start())
+            voice = self.region_voice(subject, m.start(), last_only=True)
+            add(self.proposal(cand, (m.start(), m.end()), "verb", m.group("verb"), voice,
+                              self.within(subject, m.start()), 0.8))
         if not found:
             return None
         found.sort(key=lambda f: f[0])
@@ -297,8 +339,10 @@ def propose_speech(
 ) -> list[SpeechProposal]:
     """One proposal for each candidate that carries a reporting cue, in text order.
 
-    ``aliases`` maps a name as written ("Moscow", "the Kremlin") to an actor key (an IRI or a
-    label: it is returned as is); ``citations``/``keys`` give the authors of cited works.
+    ``aliases`` maps a name as written ("Moscow", "the Kremlin"; matched case-insensitively) to
+    an actor key (an IRI or a label: it is returned as is), e.g.
+    :func:`~.lexicon.actor_aliases` of a store; ``citations``/``keys`` give the authors of cited
+    works; ``verbs`` the reporting verbs and their classes (:func:`~.lexicon.reporting_verbs`).
     """
     finder = _Finder(text, citations, keys, DEFAULT_ALIASES if aliases is None else aliases, verbs)
     sentence_starts: dict[int, int] = {}
