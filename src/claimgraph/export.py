@@ -1,38 +1,82 @@
-"""Exporting graphs byte-stably.
+"""Exporting graphs byte-stably, streamed where the graphs have no blank nodes.
 
-The same graph always gives the same bytes: :mod:`serialize` sorts the quads, declares only
-the fixed prefixes that occur and renames blank nodes canonically (RDFC-1.0); this module
-decides which graphs go out and refuses a one-graph format for several graphs. Writing to a
-file goes through a temporary file and a rename, so a failed export never leaves a
+The same graph always gives the same bytes: quads in the order of their N-Quads terms (graph,
+subject, predicate, object, each compared as written in N-Triples), only the fixed prefixes
+that occur declared, blank nodes renamed canonically (RDFC-1.0). :mod:`serialize` does that in
+memory; here, Turtle, N-Triples and N-Quads of graphs without blank nodes are streamed instead:
+each graph's triples are read from the store, sorted in chunks of ``SORT_CHUNK`` (chunks beyond
+the first spilled to temporary files as N-Triples lines, then merged), and written in groups
+through ``ox.serialize`` with the prefixes gathered from the whole graph first -- the same
+bytes as the in-memory way (a Turtle group ends only where the subject changes, and the
+prefix lines are written once), in memory that does not grow with the graph. Only the quads
+with blank nodes are held, to be labelled canonically together (RDFC-1.0), and merged in.
+TriG, JSON-LD and blank-node graph names go the in-memory way.
+Sorting the N-Triples line ``s p o .`` as a string gives the order of the tuple ``(s, p, o)``:
+no term is a prefix of another followed by a character below the space that separates them.
+
+Writing to a file goes through a temporary file and a rename, so a failed export never leaves a
 half-written file; the file gets the mode a shell redirect would give it (an existing file's
 own mode, else 0666 less the umask), not the private 0600 of the temporary file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import formats
 from .errors import ClaimgraphError, InputError
-from .serialize import serialize_quads
+from .serialize import (
+    PrefixFacts,
+    add_prefix_facts,
+    prefix_facts,
+    prefixes_of,
+    serialize_quads,
+    sort_prefix_lines,
+)
 
-__all__ = ["EXPORT_FORMATS", "export_graphs", "graphs_held", "write_atomic"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "SORT_CHUNK",
+    "export_graphs",
+    "iter_export",
+    "graphs_held",
+    "write_atomic",
+    "write_into",
+    "atomic_target",
+]
 
 #: The formats export writes, in the order help lists them (names from :mod:`formats`).
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
+#: The formats streamed when the graphs have no blank nodes.
+_STREAMED = ("turtle", "ntriples", "nquads")
+#: Triples sorted in memory at a time (about 50 MB); larger graphs are sorted in runs.
+SORT_CHUNK = 200_000
+#: Triples per ``ox.serialize`` call of a streamed Turtle export.
+_GROUP = 20_000
 
 
 def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None = None) -> bytes:
     """Serialise all graphs (``graph=None``) or one named graph in ``fmt``."""
+    return b"".join(iter_export(store, graph=graph, fmt=fmt))
+
+
+def iter_export(
+    store: ox.Store, *, graph: str | None = None, fmt: str | None = None
+) -> Iterator[bytes]:
+    """:func:`export_graphs` in pieces (their concatenation); bad arguments raise at once."""
     fmt = fmt or ("turtle" if graph else "trig")
     if fmt not in EXPORT_FORMATS:
         raise ClaimgraphError(
             f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
         )
+    names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
     if graph is not None:
         from .store import graph_iri
 
@@ -40,17 +84,189 @@ def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None 
         node = ox.NamedNode(graph)
         if not store.contains_named_graph(node):
             raise InputError(f"the store has no graph <{graph}>; {graphs_held(store)}")
-        quads = list(store.quads_for_pattern(None, None, None, node))
+        names = [node]
     else:
-        quads = list(store.quads_for_pattern(None, None, None, None))
-        graphs = {str(q.graph_name) for q in quads}
+        held = [*store.named_graphs(), ox.DefaultGraph()]
+        names = [g for g in held if _nonempty(store, g)]
         f = formats.get(fmt)
-        if not (f.family == "dataset" or f.holds_datasets) and len(graphs) > 1:
+        if not (f.family == "dataset" or f.holds_datasets) and len(names) > 1:
             raise ClaimgraphError(
-                f"{fmt} holds one graph and the store has {len(graphs)}; "
+                f"{fmt} holds one graph and the store has {len(names)}; "
                 "name one with --graph, or use --format trig or nquads"
             )
-    return serialize_quads(quads, fmt)
+    return _export(store, names, fmt)
+
+
+def _nonempty(store: ox.Store, g: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, g)), None) is not None
+
+
+def _export(
+    store: ox.Store, names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph], fmt: str
+) -> Iterator[bytes]:
+    if fmt in _STREAMED and not any(isinstance(g, ox.BlankNode) for g in names):
+        with tempfile.TemporaryDirectory(prefix="claimgraph-export-") as spill:
+            sorted_graphs = _sort_graphs(store, sorted(names, key=str), fmt, Path(spill))
+            if sorted_graphs is not None:
+                yield from _write_sorted(sorted_graphs, fmt)
+                return
+    quads = (q for g in names for q in store.quads_for_pattern(None, None, None, g))
+    yield serialize_quads(quads, fmt)
+
+
+class _SortedGraph:
+    """One graph's triples as sorted N-Triples lines: runs spilled to files, plus the last
+    run and the (canonically relabelled) triples with blank nodes, both in memory."""
+
+    def __init__(self, name: ox.NamedNode | ox.DefaultGraph) -> None:
+        self.name = name
+        self.runs: list[Path] = []
+        self.last: list[str] = []
+        self.blank: list[str] = []
+
+    def lines(self) -> Iterator[str]:
+        if not self.runs and not self.blank:
+            yield from self.last
+            return
+        with contextlib.ExitStack() as files:
+            readers = [
+                (line[:-1] for line in files.enter_context(open(p, encoding="utf-8")))
+                for p in self.runs
+            ]
+            yield from heapq.merge(*readers, self.last, self.blank)
+
+
+def _line(s: object, p: object, o: object) -> str:
+    return f"{s} {p} {o} ."
+
+
+def _sort_graphs(
+    store: ox.Store,
+    names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph],
+    fmt: str,
+    spill: Path,
+) -> tuple[list[_SortedGraph], PrefixFacts | None] | None:
+    """Each graph's triples sorted (spilling runs into ``spill``), and the prefixes' facts;
+    None when there is none at all (the in-memory way says how an empty export reads).
+
+    Quads with a blank node are kept apart, in memory, and relabelled together by RDFC-1.0:
+    it labels a blank node from the quads that mention blank nodes only, so the labels are
+    those of relabelling all the quads at once (as :func:`serialize.canonical_quads` does).
+    """
+    facts: PrefixFacts | None = (set(), {}) if fmt == "turtle" else None
+    graphs: dict[str, _SortedGraph] = {}
+    blank: list[ox.Quad] = []
+    count = 0
+    for name in names:
+        assert not isinstance(name, ox.BlankNode)
+        graph = graphs[str(name)] = _SortedGraph(name)
+        chunk: list[str] = []
+        iris: set[str] = set()
+        for q in store.quads_for_pattern(None, None, None, name):
+            s, p, o = q.subject, q.predicate, q.object
+            line = _line(s, p, o)
+            if "_:" in line and (isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode)):
+                blank.append(q)
+                continue
+            chunk.append(line)
+            if facts is not None:
+                iris.add(s.value)  # type: ignore[union-attr]
+                iris.add(p.value)
+                if isinstance(o, ox.NamedNode):
+                    iris.add(o.value)
+                elif isinstance(o, ox.Literal):
+                    iris.add(o.datatype.value)
+            if len(chunk) >= SORT_CHUNK:
+                count += len(chunk)
+                chunk.sort()
+                run = spill / f"run-{count}"
+                with open(run, "w", encoding="utf-8") as f:
+                    f.writelines(line + "\n" for line in chunk)
+                graph.runs.append(run)
+                chunk = []
+                if facts is not None:
+                    add_prefix_facts(facts, prefix_facts(iris))
+                    iris = set()
+        count += len(chunk)
+        chunk.sort()
+        graph.last = chunk
+        if facts is not None:
+            add_prefix_facts(facts, prefix_facts(iris))
+    if blank:
+        count += len(blank)
+        dataset = ox.Dataset(blank)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        iris = set()
+        for q in dataset:
+            graphs[str(q.graph_name)].blank.append(_line(q.subject, q.predicate, q.object))
+            for t in (q.subject, q.predicate, q.object):
+                if isinstance(t, ox.NamedNode):
+                    iris.add(t.value)
+                elif isinstance(t, ox.Literal):
+                    iris.add(t.datatype.value)
+        for graph in graphs.values():
+            graph.blank.sort()
+        if facts is not None:
+            add_prefix_facts(facts, prefix_facts(iris))
+    if count == 0:
+        return None
+    return list(graphs.values()), facts
+
+
+def _write_sorted(
+    sorted_graphs: tuple[list[_SortedGraph], PrefixFacts | None], fmt: str
+) -> Iterator[bytes]:
+    graphs, facts = sorted_graphs
+    if fmt == "turtle":
+        assert facts is not None and len(graphs) == 1
+        yield from _turtle(graphs[0].lines(), prefixes_of(*facts))
+        return
+    for graph in graphs:
+        suffix = (
+            " ."
+            if fmt == "ntriples" or isinstance(graph.name, ox.DefaultGraph)
+            else (f" {graph.name} .")
+        )
+        batch: list[str] = []
+        for line in graph.lines():
+            batch.append(line[:-2] + suffix)
+            if len(batch) >= _GROUP:
+                yield ("\n".join(batch) + "\n").encode()
+                batch = []
+        if batch:
+            yield ("\n".join(batch) + "\n").encode()
+
+
+def _turtle(lines: Iterable[str], prefixes: dict[str, str]) -> Iterator[bytes]:
+    """Sorted triples as Turtle, about ``_GROUP`` at a time, each group ending with a subject."""
+    batch: list[str] = []
+    subject = ""
+    first = True
+    for line in lines:
+        this = line[: line.index(" ")]
+        if len(batch) >= _GROUP and this != subject:
+            yield _turtle_group(batch, prefixes, first=first)
+            first = False
+            batch = []
+        subject = this
+        batch.append(line)
+    if batch:
+        yield _turtle_group(batch, prefixes, first=first)
+
+
+def _turtle_group(batch: list[str], prefixes: dict[str, str], *, first: bool) -> bytes:
+    """One group as Turtle: the prefix lines (sorted) only in the first."""
+    triples = ox.parse(("\n".join(batch) + "\n").encode(), format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return sort_prefix_lines(data) if first else data[_header_length(data) :]
+
+
+def _header_length(data: bytes) -> int:
+    """Bytes of the leading ``@prefix`` lines of Turtle."""
+    end = 0
+    while data.startswith(b"@prefix ", end):
+        end = data.index(b"\n", end) + 1
+    return end
 
 
 def graphs_held(store: ox.Store) -> str:
@@ -77,8 +293,30 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> int:
+    """Write ``data`` (bytes, or pieces of them) to ``path`` via a temporary file in the same
+    folder and a rename; the number of bytes written."""
+    with atomic_target(path) as tmp:
+        return write_into(tmp, path, [data] if isinstance(data, bytes) else data)
+
+
+def write_into(tmp: str | Path, shown: str | Path, pieces: Iterable[bytes]) -> int:
+    """Write ``pieces`` into the file ``tmp`` (from :func:`atomic_target`); bytes written."""
+    size = 0
+    try:
+        with open(tmp, "wb") as f:
+            for piece in pieces:
+                f.write(piece)
+                size += len(piece)
+    except OSError as e:
+        raise InputError(f"cannot write: {e.strerror or e}", path=shown) from None
+    return size
+
+
+@contextlib.contextmanager
+def atomic_target(path: str | Path) -> Iterator[str]:
+    """A temporary file beside ``path`` to write; renamed to ``path`` if the block succeeds,
+    removed if it fails (or is interrupted)."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -88,13 +326,14 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     try:
         mode = target.stat().st_mode & 0o7777 if target.is_file() else 0o666 & ~_umask()
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+        os.close(fd)
     except OSError as e:
         raise InputError(f"cannot write: {e.strerror or e}", path=path) from None
     try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), mode)
-            f.write(data)
+        yield tmp
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise InputError(f"cannot write: {e.strerror or e}", path=path) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)

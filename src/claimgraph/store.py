@@ -8,7 +8,9 @@ mistyped ``--store`` on a read command must not answer from a new, silently crea
 Loading streams each file twice rather than holding it in memory (a 59 MB file once took
 1.06 GB): the first pass parses every file completely and writes nothing, so a syntax error
 anywhere, even at the end of the last file, leaves the store exactly as it was; the second pass
-parses again and writes in transactions of at most ``WRITE_BATCH`` quads, each flushed to disk.
+parses again and writes in transactions of at most ``WRITE_BATCH`` quads, each flushed to disk,
+or, into a staging copy, through pyoxigraph's bulk loader (not atomic, but the copy is thrown
+away on failure; about 4x faster at 1M quads than transactions, at the bulk loader's memory).
 ``load_into_folder`` (the ``load`` command) is all-or-nothing even under SIGKILL or a full disk:
 a load of one transaction into an existing store is written in place; a larger one, or one that
 creates the store, is written into a staging copy that then replaces the folder (``swap.py``).
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 import re
 import signal
@@ -482,12 +485,21 @@ def _second_pass(checked: CheckedFiles) -> Iterator[ox.Quad]:
         )
 
 
-def write_checked(store: ox.Store, checked: CheckedFiles) -> LoadReport:
-    """Second pass: parse again and write, in one transaction when the load is small."""
+def write_checked(store: ox.Store, checked: CheckedFiles, *, bulk: bool = False) -> LoadReport:
+    """Second pass: parse again and write, in one transaction when the load is small.
+
+    ``bulk``: through pyoxigraph's bulk loader (``Store.bulk_extend``: sorted files written
+    and ingested, several times faster than transactions and no more memory), which is not
+    atomic, so only for a staging copy that is discarded on failure (``_load_staged``). The
+    quads still come from :func:`iter_rdf_file`, so blank nodes are renamed per file.
+    """
     total = sum(f.count for f in checked.files)
     try:
         with _sigint_deferred():
-            if total <= WRITE_BATCH:
+            if bulk:
+                batches = _batches(_second_pass(checked), WRITE_BATCH)
+                store.bulk_extend(itertools.chain.from_iterable(batches))
+            elif total <= WRITE_BATCH:
                 store.extend(list(_second_pass(checked)))
             else:
                 for batch in _batches(_second_pass(checked), WRITE_BATCH):
@@ -501,11 +513,11 @@ def write_checked(store: ox.Store, checked: CheckedFiles) -> LoadReport:
     return LoadReport(tuple((f.shown, f.count) for f in checked.files))
 
 
-def _write_measured(store: ox.Store, checked: CheckedFiles) -> LoadReport:
+def _write_measured(store: ox.Store, checked: CheckedFiles, *, bulk: bool = False) -> LoadReport:
     """:func:`write_checked`, with how many quads the store gained (two scans of its size):
     ``load`` says when a load changed nothing."""
     before = len(store)
-    report = write_checked(store, checked)
+    report = write_checked(store, checked, bulk=bulk) if bulk else write_checked(store, checked)
     return dataclasses.replace(report, added=len(store) - before)
 
 
@@ -579,7 +591,8 @@ def _load_staged(
                     ) from None
                 swap._step("checkpoint")
                 store = _open_disk(staging, shown, write=True)
-            report = _write_measured(store, checked)
+            bulk = sum(f.count for f in checked.files) > WRITE_BATCH
+            report = _write_measured(store, checked, bulk=bulk)
             store = original = None
             _close_stores(target, staging, shown)
             swap._step("staged")
