@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import itertools
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -115,29 +117,125 @@ def _export(
 
 
 class _SortedGraph:
-    """One graph's triples as sorted N-Triples lines: runs spilled to files, plus the last
-    run and the (canonically relabelled) triples with blank nodes, both in memory."""
+    """One graph's triples as sorted N-Triples lines (UTF-8 bytes, whose order is that of the
+    code points): runs spilled to files, plus the last run and the (canonically relabelled)
+    triples with blank nodes, both in memory."""
 
     def __init__(self, name: ox.NamedNode | ox.DefaultGraph) -> None:
         self.name = name
         self.runs: list[Path] = []
-        self.last: list[str] = []
-        self.blank: list[str] = []
+        self.last: list[bytes] = []
+        self.blank: list[bytes] = []
 
-    def lines(self) -> Iterator[str]:
+    def lines(self) -> Iterator[bytes]:
         if not self.runs and not self.blank:
             yield from self.last
             return
         with contextlib.ExitStack() as files:
             readers = [
-                (line[:-1] for line in files.enter_context(open(p, encoding="utf-8")))
-                for p in self.runs
+                (line[:-1] for line in files.enter_context(open(p, "rb"))) for p in self.runs
             ]
             yield from heapq.merge(*readers, self.last, self.blank)
 
 
-def _line(s: object, p: object, o: object) -> str:
-    return f"{s} {p} {o} ."
+def _line(s: object, p: object, o: object) -> bytes:
+    return f"{s} {p} {o} .".encode()
+
+
+#: One N-Triples line as pyoxigraph writes it: subject and predicate IRIs, then an IRI, a
+#: literal (its datatype IRI, or its language), or something else (a triple term).
+_TRIPLE_LINE = re.compile(
+    rb'^<([^>]*)> <([^>]*)> (?:<([^>]*)>|"(?:[^"\\\n]|\\.)*"(?:\^\^<([^>]*)>|@([^ \n]+))?|(.+))'
+    rb" \.$",
+    re.M,
+)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _chunk_iris(chunk: list[bytes]) -> set[str]:
+    """The IRIs of a chunk of lines without blank nodes, datatypes included (as
+    :func:`serialize.used_prefixes` counts them)."""
+    rows = _TRIPLE_LINE.findall(b"\n".join(chunk))
+    if len(rows) != len(chunk):  # a line of another shape: ask the parser
+        iris: set[str] = set()
+        for t in ox.parse(b"\n".join(chunk) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+            for term in (t.subject, t.predicate, t.object):
+                if isinstance(term, ox.NamedNode):
+                    iris.add(term.value)
+                elif isinstance(term, ox.Literal):
+                    iris.add(term.datatype.value)
+        return iris
+    if not rows:
+        return set()
+    s, p, o, datatype, language, other = zip(*rows, strict=True)
+    found = {*s, *p, *o, *datatype}
+    found.discard(b"")
+    iris = {i.decode() for i in found}
+    if any(language):
+        iris.add(_RDF_LANG_STRING)
+    if not all(map(b"".join, zip(o, datatype, language, other, strict=True))):  # a plain literal
+        iris.add(_XSD_STRING)
+    return iris
+
+
+class _Sorter:
+    """Takes a graph's N-Triples from ``Store.dump`` (as a file it writes) and sorts it in runs."""
+
+    def __init__(self, graph: _SortedGraph, spill: Path, facts: PrefixFacts | None) -> None:
+        self.graph = graph
+        self.spill = spill
+        self.facts = facts
+        self.rest = b""
+        self.chunk: list[bytes] = []
+        self.blank: list[bytes] = []
+        self.count = 0
+
+    def write(self, data: bytes) -> int:
+        text = self.rest + data
+        cut = text.rfind(b"\n") + 1
+        self.rest = text[cut:]
+        lines = text[:cut].split(b"\n")
+        lines.pop()
+        if b"_:" in text:
+            kept = []
+            for line in lines:
+                if b"_:" in line and _has_blank_node(line):
+                    self.blank.append(line)
+                else:
+                    kept.append(line)
+            lines = kept
+        self.chunk += lines
+        if len(self.chunk) >= SORT_CHUNK:
+            self._spill()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def _spill(self) -> None:
+        chunk, self.chunk = self.chunk, []
+        chunk.sort()
+        self.count += len(chunk)
+        if self.facts is not None:
+            add_prefix_facts(self.facts, prefix_facts(_chunk_iris(chunk)))
+        run = self.spill / f"run-{len(list(self.spill.iterdir()))}"
+        with open(run, "wb") as f:
+            f.write(b"\n".join(chunk) + b"\n")
+        self.graph.runs.append(run)
+
+    def close(self) -> None:
+        assert not self.rest, "N-Triples from the store end with a line break"
+        self.chunk.sort()
+        self.count += len(self.chunk)
+        if self.facts is not None and self.chunk:
+            add_prefix_facts(self.facts, prefix_facts(_chunk_iris(self.chunk)))
+        self.graph.last = self.chunk
+
+
+def _has_blank_node(line: bytes) -> bool:
+    t = next(iter(ox.parse(line + b"\n", format=ox.RdfFormat.N_TRIPLES)))
+    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
 
 
 def _sort_graphs(
@@ -149,9 +247,11 @@ def _sort_graphs(
     """Each graph's triples sorted (spilling runs into ``spill``), and the prefixes' facts;
     None when there is none at all (the in-memory way says how an empty export reads).
 
-    Quads with a blank node are kept apart, in memory, and relabelled together by RDFC-1.0:
-    it labels a blank node from the quads that mention blank nodes only, so the labels are
-    those of relabelling all the quads at once (as :func:`serialize.canonical_quads` does).
+    The store writes each graph as N-Triples (``Store.dump``, as fast as it reads its quads)
+    into a :class:`_Sorter`. Triples with a blank node are kept apart, in memory, and relabelled
+    together by RDFC-1.0: it labels a blank node from the quads that mention blank nodes only,
+    so the labels are those of relabelling all the quads at once (as
+    :func:`serialize.canonical_quads` does).
     """
     facts: PrefixFacts | None = (set(), {}) if fmt == "turtle" else None
     graphs: dict[str, _SortedGraph] = {}
@@ -160,38 +260,13 @@ def _sort_graphs(
     for name in names:
         assert not isinstance(name, ox.BlankNode)
         graph = graphs[str(name)] = _SortedGraph(name)
-        chunk: list[str] = []
-        iris: set[str] = set()
-        for q in store.quads_for_pattern(None, None, None, name):
-            s, p, o = q.subject, q.predicate, q.object
-            line = _line(s, p, o)
-            if "_:" in line and (isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode)):
-                blank.append(q)
-                continue
-            chunk.append(line)
-            if facts is not None:
-                iris.add(s.value)  # type: ignore[union-attr]
-                iris.add(p.value)
-                if isinstance(o, ox.NamedNode):
-                    iris.add(o.value)
-                elif isinstance(o, ox.Literal):
-                    iris.add(o.datatype.value)
-            if len(chunk) >= SORT_CHUNK:
-                count += len(chunk)
-                chunk.sort()
-                run = spill / f"run-{count}"
-                with open(run, "w", encoding="utf-8") as f:
-                    f.writelines(line + "\n" for line in chunk)
-                graph.runs.append(run)
-                chunk = []
-                if facts is not None:
-                    add_prefix_facts(facts, prefix_facts(iris))
-                    iris = set()
-        count += len(chunk)
-        chunk.sort()
-        graph.last = chunk
-        if facts is not None:
-            add_prefix_facts(facts, prefix_facts(iris))
+        sorter = _Sorter(graph, spill, facts)
+        store.dump(sorter, format=ox.RdfFormat.N_TRIPLES, from_graph=name)  # type: ignore[arg-type]
+        sorter.close()
+        count += sorter.count
+        if sorter.blank:
+            triples = ox.parse(b"\n".join(sorter.blank) + b"\n", format=ox.RdfFormat.N_TRIPLES)
+            blank += (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
     if blank:
         count += len(blank)
         dataset = ox.Dataset(blank)
@@ -222,41 +297,35 @@ def _write_sorted(
         yield from _turtle(graphs[0].lines(), prefixes_of(*facts))
         return
     for graph in graphs:
-        suffix = (
-            " ."
-            if fmt == "ntriples" or isinstance(graph.name, ox.DefaultGraph)
-            else (f" {graph.name} .")
-        )
-        batch: list[str] = []
-        for line in graph.lines():
-            batch.append(line[:-2] + suffix)
-            if len(batch) >= _GROUP:
-                yield ("\n".join(batch) + "\n").encode()
-                batch = []
-        if batch:
-            yield ("\n".join(batch) + "\n").encode()
+        named = fmt == "nquads" and not isinstance(graph.name, ox.DefaultGraph)
+        end = f" {graph.name} .\n".encode()
+        lines = graph.lines()
+        while batch := list(itertools.islice(lines, _GROUP)):
+            text = b"\n".join(batch) + b"\n"
+            if named:  # every line ends with " .", and no term holds a raw line break
+                text = text.replace(b" .\n", end)
+            yield text
 
 
-def _turtle(lines: Iterable[str], prefixes: dict[str, str]) -> Iterator[bytes]:
+def _turtle(lines: Iterator[bytes], prefixes: dict[str, str]) -> Iterator[bytes]:
     """Sorted triples as Turtle, about ``_GROUP`` at a time, each group ending with a subject."""
-    batch: list[str] = []
-    subject = ""
     first = True
-    for line in lines:
-        this = line[: line.index(" ")]
-        if len(batch) >= _GROUP and this != subject:
-            yield _turtle_group(batch, prefixes, first=first)
-            first = False
-            batch = []
-        subject = this
-        batch.append(line)
-    if batch:
+    pending: list[bytes] = []
+    while batch := pending + list(itertools.islice(lines, _GROUP)):
+        pending = []
+        subject = batch[-1][: batch[-1].index(b" ") + 1]
+        for line in lines:  # the rest of the last subject's triples
+            if not line.startswith(subject):
+                pending = [line]
+                break
+            batch.append(line)
         yield _turtle_group(batch, prefixes, first=first)
+        first = False
 
 
-def _turtle_group(batch: list[str], prefixes: dict[str, str], *, first: bool) -> bytes:
+def _turtle_group(batch: list[bytes], prefixes: dict[str, str], *, first: bool) -> bytes:
     """One group as Turtle: the prefix lines (sorted) only in the first."""
-    triples = ox.parse(("\n".join(batch) + "\n").encode(), format=ox.RdfFormat.N_TRIPLES)
+    triples = ox.parse(b"\n".join(batch) + b"\n", format=ox.RdfFormat.N_TRIPLES)
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     return sort_prefix_lines(data) if first else data[_header_length(data) :]
 

@@ -9,7 +9,8 @@ prefixes that occur are declared, in alphabetical order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -52,9 +53,17 @@ PrefixFacts = tuple[set[str], dict[str, set[str]]]
 
 
 def prefix_facts(iris: set[str]) -> PrefixFacts:
-    used = {p for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
+    ordered = sorted(iris)  # the IRIs starting with a namespace follow it in order
+
+    def starting_with(ns: str) -> Iterator[str]:
+        for i in range(bisect.bisect_left(ordered, ns), len(ordered)):
+            if not ordered[i].startswith(ns):
+                return
+            yield ordered[i]
+
+    used = {p for p, ns in PREFIXES.items() if next(starting_with(ns), None) is not None}
     kinds: dict[str, set[str]] = {}
-    for iri in iris:
+    for iri in starting_with(PREFIXES["doc"]):
         item = split_document_item(iri)
         if item is not None:
             kinds.setdefault(item[1], set()).add(item[0])
