@@ -39,6 +39,12 @@ LINES = [
     '<http://example.org/a> <http://example.org/p> "caf\u00e9 \u65e5\u672c" .',
     '<http://example.org/a> <http://example.org/p> "7"^^<' + XSD + "integer> .",
     "<http://example.org/a> <http://example.org/p> <http://example.org/ab> .",
+    "<http://example.org/a> <http://example.org/p> <urn:isbn:1> .",
+    '<http://example.org/a> <http://example.org/p> "t"^^<urn:dt> .',
+    # IRIs of known prefixes inside a literal declare no prefix
+    '<http://example.org/a> <http://example.org/p> "<http://purl.org/dc/terms/x> \\"^^<'
+    'http://xmlns.com/foaf/0.1/x> ." .',
+    '<http://example.org/a> <http://example.org/p> "x"@en-gb .',
     "<http://example.org/ab> <http://example.org/p> <http://example.org/a> .",
     "<http://example.org/a> <http://example.org/pq> <http://example.org/a> .",
     "<https://w3id.org/claimgraph/id/doc/essay/claim/c1> "
@@ -105,6 +111,7 @@ def test_two_load_orders_give_the_bytes_of_the_in_memory_export(
         lines = out.split(b"\n")
         declared = [i for i, line in enumerate(lines) if line.startswith(b"@prefix ")]
         assert declared == list(range(len(declared))) and len(declared) >= 3
+        assert b"dcterms:" not in out and b"foaf:" not in out
 
 
 def test_runs_beyond_the_chunk_are_spilled_and_merged(tmp_path, tiny_runs, monkeypatch):

@@ -42,6 +42,7 @@ from .serialize import (
     serialize_quads,
     sort_prefix_lines,
 )
+from .terms import PREFIXES
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -142,11 +143,21 @@ def _line(s: object, p: object, o: object) -> bytes:
     return f"{s} {p} {o} .".encode()
 
 
+#: An IRI in a line: what matters of it for the prefixes is its namespace (up to its last ``/``
+#: or ``#``; every prefix ends so), or the whole IRI of an item minted under a document.
+_IRI = rb"<((?:" + re.escape(PREFIXES["doc"].encode()) + rb"[^>]*)|[^>]*[/#])?[^>/#]*>"
 #: One N-Triples line as pyoxigraph writes it: subject and predicate IRIs, then an IRI, a
 #: literal (its datatype IRI, or its language), or something else (a triple term).
 _TRIPLE_LINE = re.compile(
-    rb'^<([^>]*)> <([^>]*)> (?:<([^>]*)>|"(?:[^"\\\n]|\\.)*"(?:\^\^<([^>]*)>|@([^ \n]+))?|(.+))'
-    rb" \.$",
+    rb"^"
+    + _IRI
+    + rb" "
+    + _IRI
+    + rb" (?:(?=<)"
+    + _IRI
+    + rb'|(")(?:[^"\\\n]|\\.)*"(?:(\^\^)'
+    + _IRI
+    + rb"|@([^ \n]+))?|(.+)) \.$",
     re.M,
 )
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -155,7 +166,7 @@ _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 def _chunk_iris(chunk: list[bytes]) -> set[str]:
     """The IRIs of a chunk of lines without blank nodes, datatypes included (as
-    :func:`serialize.used_prefixes` counts them)."""
+    :func:`serialize.used_prefixes` counts them), cut to their namespaces (:data:`_IRI`)."""
     rows = _TRIPLE_LINE.findall(b"\n".join(chunk))
     if len(rows) != len(chunk):  # a line of another shape: ask the parser
         iris: set[str] = set()
@@ -168,13 +179,13 @@ def _chunk_iris(chunk: list[bytes]) -> set[str]:
         return iris
     if not rows:
         return set()
-    s, p, o, datatype, language, other = zip(*rows, strict=True)
+    s, p, o, literal, typed, datatype, language, _ = zip(*rows, strict=True)
     found = {*s, *p, *o, *datatype}
     found.discard(b"")
     iris = {i.decode() for i in found}
     if any(language):
         iris.add(_RDF_LANG_STRING)
-    if not all(map(b"".join, zip(o, datatype, language, other, strict=True))):  # a plain literal
+    if b'"' in set(map(b"".join, zip(literal, typed, language, strict=True))):  # a plain one
         iris.add(_XSD_STRING)
     return iris
 
