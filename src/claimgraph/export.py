@@ -143,9 +143,7 @@ def _line(s: object, p: object, o: object) -> bytes:
     return f"{s} {p} {o} .".encode()
 
 
-#: An IRI in a line: what matters of it for the prefixes is its namespace (up to its last ``/``
-#: or ``#``; every prefix ends so), or the whole IRI of an item minted under a document.
-_IRI = rb"<((?:" + re.escape(PREFIXES["doc"].encode()) + rb"[^>]*)|[^>]*[/#])?[^>/#]*>"
+_IRI = rb"<([^>]*)>"
 #: One N-Triples line as pyoxigraph writes it: subject and predicate IRIs, then an IRI, a
 #: literal (its datatype IRI, or its language), or something else (a triple term).
 _TRIPLE_LINE = re.compile(
@@ -153,20 +151,21 @@ _TRIPLE_LINE = re.compile(
     + _IRI
     + rb" "
     + _IRI
-    + rb" (?:(?=<)"
+    + rb" (?:"
     + _IRI
     + rb'|(")(?:[^"\\\n]|\\.)*"(?:(\^\^)'
     + _IRI
     + rb"|@([^ \n]+))?|(.+)) \.$",
     re.M,
 )
+_DOC = PREFIXES["doc"].encode()
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def _chunk_iris(chunk: list[bytes]) -> set[str]:
     """The IRIs of a chunk of lines without blank nodes, datatypes included (as
-    :func:`serialize.used_prefixes` counts them), cut to their namespaces (:data:`_IRI`)."""
+    :func:`serialize.used_prefixes` counts them), cut to their namespaces."""
     rows = _TRIPLE_LINE.findall(b"\n".join(chunk))
     if len(rows) != len(chunk):  # a line of another shape: ask the parser
         iris: set[str] = set()
@@ -182,7 +181,10 @@ def _chunk_iris(chunk: list[bytes]) -> set[str]:
     s, p, o, literal, typed, datatype, language, _ = zip(*rows, strict=True)
     found = {*s, *p, *o, *datatype}
     found.discard(b"")
-    iris = {i.decode() for i in found}
+    # what matters of an IRI for the prefixes is its namespace (up to its last "/" or "#",
+    # as every prefix ends), or all of it for an item minted under a document
+    cut = {i if i.startswith(_DOC) else i[: max(i.rfind(b"/"), i.rfind(b"#")) + 1] for i in found}
+    iris = {i.decode() for i in cut}
     if any(language):
         iris.add(_RDF_LANG_STRING)
     if b'"' in set(map(b"".join, zip(literal, typed, language, strict=True))):  # a plain one
