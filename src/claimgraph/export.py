@@ -21,14 +21,15 @@ own mode, else 0666 less the umask), not the private 0600 of the temporary file.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
-import heapq
 import itertools
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -133,10 +134,38 @@ class _SortedGraph:
             yield from self.last
             return
         with contextlib.ExitStack() as files:
-            readers = [
-                (line[:-1] for line in files.enter_context(open(p, "rb"))) for p in self.runs
-            ]
-            yield from heapq.merge(*readers, self.last, self.blank)
+            readers = [_blocks(files.enter_context(open(p, "rb"))) for p in self.runs]
+            for block in _merge([*readers, iter([self.last]), iter([self.blank])]):
+                yield from block
+
+
+#: Lines read from a run at a time.
+_BLOCK = 8_192
+
+
+def _blocks(f: BinaryIO) -> Iterator[list[bytes]]:
+    while block := list(itertools.islice(f, _BLOCK)):
+        yield [line[:-1] for line in block]
+
+
+def _merge(sources: list[Iterator[list[bytes]]]) -> Iterator[list[bytes]]:
+    """Sorted runs, each given as blocks of lines, merged a block at a time (``heapq.merge``
+    took a microsecond a line): every line up to the smallest last line of the current blocks
+    comes before every line not yet read, so those lines go out, sorted together."""
+    current = [(block, source) for source in sources if (block := next(source, []))]
+    while current:
+        frontier = min(block[-1] for block, _ in current)
+        out: list[bytes] = []
+        remaining = []
+        for block, source in current:
+            cut = bisect.bisect_right(block, frontier)
+            out += block[:cut]
+            rest = block[cut:] or next(source, [])
+            if rest:
+                remaining.append((rest, source))
+        current = remaining
+        out.sort()
+        yield out
 
 
 def _line(s: object, p: object, o: object) -> bytes:
