@@ -109,11 +109,10 @@ def _export(
     store: ox.Store, names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph], fmt: str
 ) -> Iterator[bytes]:
     if fmt in _STREAMED and not any(isinstance(g, ox.BlankNode) for g in names):
-        with tempfile.TemporaryDirectory(prefix="claimgraph-export-") as spill:
-            sorted_graphs = _sort_graphs(store, sorted(names, key=str), fmt, Path(spill))
-            if sorted_graphs is not None:
-                yield from _write_sorted(sorted_graphs, fmt)
-                return
+        sorted_graphs = _sort_graphs(store, sorted(names, key=str), fmt)
+        if sorted_graphs is not None:
+            yield from _write_sorted(sorted_graphs, fmt)
+            return
     quads = (q for g in names for q in store.quads_for_pattern(None, None, None, g))
     yield serialize_quads(quads, fmt)
 
@@ -125,7 +124,7 @@ class _SortedGraph:
 
     def __init__(self, name: ox.NamedNode | ox.DefaultGraph) -> None:
         self.name = name
-        self.runs: list[Path] = []
+        self.runs: list[BinaryIO] = []  # unlinked temporary files: a killed export leaves none
         self.last: list[bytes] = []
         self.blank: list[bytes] = []
 
@@ -134,7 +133,7 @@ class _SortedGraph:
             yield from self.last
             return
         with contextlib.ExitStack() as files:
-            readers = [_blocks(files.enter_context(open(p, "rb"))) for p in self.runs]
+            readers = [_blocks(files.enter_context(run)) for run in self.runs]
             for block in _merge([*readers, iter([self.last]), iter([self.blank])]):
                 yield from block
 
@@ -144,6 +143,7 @@ _BLOCK = 8_192
 
 
 def _blocks(f: BinaryIO) -> Iterator[list[bytes]]:
+    f.seek(0)
     while block := list(itertools.islice(f, _BLOCK)):
         yield [line[:-1] for line in block]
 
@@ -224,9 +224,8 @@ def _chunk_iris(chunk: list[bytes]) -> set[str]:
 class _Sorter:
     """Takes a graph's N-Triples from ``Store.dump`` (as a file it writes) and sorts it in runs."""
 
-    def __init__(self, graph: _SortedGraph, spill: Path, facts: PrefixFacts | None) -> None:
+    def __init__(self, graph: _SortedGraph, facts: PrefixFacts | None) -> None:
         self.graph = graph
-        self.spill = spill
         self.facts = facts
         self.rest = b""
         self.chunk: list[bytes] = []
@@ -261,10 +260,9 @@ class _Sorter:
         self.count += len(chunk)
         if self.facts is not None:
             add_prefix_facts(self.facts, prefix_facts(_chunk_iris(chunk)))
-        run = self.spill / f"run-{len(list(self.spill.iterdir()))}"
-        with open(run, "wb") as f:
-            f.write(b"\n".join(chunk) + b"\n")
+        run = tempfile.TemporaryFile(prefix="claimgraph-export-")
         self.graph.runs.append(run)
+        run.write(b"\n".join(chunk) + b"\n")
 
     def close(self) -> None:
         assert not self.rest, "N-Triples from the store end with a line break"
@@ -284,9 +282,8 @@ def _sort_graphs(
     store: ox.Store,
     names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph],
     fmt: str,
-    spill: Path,
 ) -> tuple[list[_SortedGraph], PrefixFacts | None] | None:
-    """Each graph's triples sorted (spilling runs into ``spill``), and the prefixes' facts;
+    """Each graph's triples sorted (spilling runs to temporary files), and the prefixes' facts;
     None when there is none at all (the in-memory way says how an empty export reads).
 
     The store writes each graph as N-Triples (``Store.dump``, as fast as it reads its quads)
@@ -302,7 +299,7 @@ def _sort_graphs(
     for name in names:
         assert not isinstance(name, ox.BlankNode)
         graph = graphs[str(name)] = _SortedGraph(name)
-        sorter = _Sorter(graph, spill, facts)
+        sorter = _Sorter(graph, facts)
         store.dump(sorter, format=ox.RdfFormat.N_TRIPLES, from_graph=name)  # type: ignore[arg-type]
         sorter.close()
         count += sorter.count
