@@ -1,8 +1,9 @@
 """Peak memory of `claimgraph load` on a generated N-Triples file, beside 0.1's way of loading.
 
 0.1 read the whole file, parsed it into a list and wrote it in one transaction (a 59 MB file
-took 1.06 GB); now load parses the file once without writing, then streams it into the store
-in batches (into a staging copy, swapped in). The last run loads the file again into the store
+took 1.06 GB); now load streams a file of this size once into pyoxigraph's bulk loader (into a
+staging copy, swapped in), whose memory is what pyoxigraph's ``Store.bulk_load`` takes (see
+``load_export_scale.py``). The last run loads the file again into the store
 the second made (a checkpoint of it, written and swapped in). Each runs in a fresh child
 process; its peak RSS comes from wait4.
 Prints measured numbers; asserts nothing. Run: python benchmarks/load_memory.py [--mb 50]

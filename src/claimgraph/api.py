@@ -18,6 +18,10 @@ from .sparql import LocalExecutor, query_text_from, run_request
 from .store import LoadReport, load_into_folder
 from .terms import compact
 
+TYPE_CHECKING = False  # typing costs a cold command time; annotations are strings
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
 __all__ = [
     "parse_param_options",
     "list_queries",
@@ -181,14 +185,36 @@ def export(
     graph: str | None = None,
     fmt: str | None = None,
     output: str | Path | None = None,
+    atomic: bool = True,
 ) -> bytes:
-    """Serialise graphs; with ``output``, write them atomically to that file as well."""
-    from .export import export_graphs, write_atomic
+    """Serialise graphs; with ``output``, write them to that file instead (streamed: the export
+    can be larger than memory) and return ``b""``. ``atomic``: through a temporary file and a
+    rename, so that a failed export leaves no half-written file; without it, straight into
+    ``output`` (a temporary file the caller renames, as the CLI does)."""
+    from .export import iter_export, write_atomic, write_into
 
-    data = export_graphs(store, graph=graph, fmt=fmt)
-    if output is not None:
-        write_atomic(output, data)
-    return data
+    pieces = iter_export(store, graph=graph, fmt=fmt)
+    if output is None:
+        return b"".join(pieces)
+    if atomic:
+        write_atomic(output, pieces)
+    else:
+        write_into(output, output, pieces)
+    return b""
+
+
+def export_into(
+    store: ox.Store, stream: BinaryIO, *, graph: str | None = None, fmt: str | None = None
+) -> int:
+    """Serialise graphs into an open binary stream, piece by piece; the bytes written."""
+    from .export import iter_export
+
+    size = 0
+    for piece in iter_export(store, graph=graph, fmt=fmt):
+        stream.write(piece)
+        size += len(piece)
+    stream.flush()
+    return size
 
 
 def show_claim(store: ox.Store, claim: str, text_path: str | Path | None = None) -> str:

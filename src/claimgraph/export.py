@@ -1,38 +1,86 @@
-"""Exporting graphs byte-stably.
+"""Exporting graphs byte-stably, streamed where the graphs have no blank nodes.
 
-The same graph always gives the same bytes: :mod:`serialize` sorts the quads, declares only
-the fixed prefixes that occur and renames blank nodes canonically (RDFC-1.0); this module
-decides which graphs go out and refuses a one-graph format for several graphs. Writing to a
-file goes through a temporary file and a rename, so a failed export never leaves a
+The same graph always gives the same bytes: quads in the order of their N-Quads terms (graph,
+subject, predicate, object, each compared as written in N-Triples), only the fixed prefixes
+that occur declared, blank nodes renamed canonically (RDFC-1.0). :mod:`serialize` does that in
+memory; here, Turtle, N-Triples and N-Quads of graphs without blank nodes are streamed instead:
+each graph's triples are read from the store, sorted in chunks of ``SORT_CHUNK`` (chunks beyond
+the first spilled to temporary files as N-Triples lines, then merged), and written in groups
+through ``ox.serialize`` with the prefixes gathered from the whole graph first -- the same
+bytes as the in-memory way (a Turtle group ends only where the subject changes, and the
+prefix lines are written once), in memory that does not grow with the graph. Only the quads
+with blank nodes are held, to be labelled canonically together (RDFC-1.0), and merged in.
+TriG, JSON-LD and blank-node graph names go the in-memory way.
+Sorting the N-Triples line ``s p o .`` as a string gives the order of the tuple ``(s, p, o)``:
+no term is a prefix of another followed by a character below the space that separates them.
+
+Writing to a file goes through a temporary file and a rename, so a failed export never leaves a
 half-written file; the file gets the mode a shell redirect would give it (an existing file's
 own mode, else 0666 less the umask), not the private 0600 of the temporary file.
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import itertools
 import os
+import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from . import formats
 from .errors import ClaimgraphError, InputError
-from .serialize import serialize_quads
+from .serialize import (
+    PrefixFacts,
+    add_prefix_facts,
+    prefix_facts,
+    prefixes_of,
+    serialize_quads,
+    sort_prefix_lines,
+)
+from .terms import PREFIXES
 
-__all__ = ["EXPORT_FORMATS", "export_graphs", "graphs_held", "write_atomic"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "SORT_CHUNK",
+    "export_graphs",
+    "iter_export",
+    "graphs_held",
+    "write_atomic",
+    "write_into",
+    "atomic_target",
+]
 
 #: The formats export writes, in the order help lists them (names from :mod:`formats`).
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
+#: The formats streamed when the graphs have no blank nodes.
+_STREAMED = ("turtle", "ntriples", "nquads")
+#: Triples sorted in memory at a time (about 50 MB); larger graphs are sorted in runs.
+SORT_CHUNK = 200_000
+#: Triples per ``ox.serialize`` call of a streamed Turtle export.
+_GROUP = 20_000
 
 
 def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None = None) -> bytes:
     """Serialise all graphs (``graph=None``) or one named graph in ``fmt``."""
+    return b"".join(iter_export(store, graph=graph, fmt=fmt))
+
+
+def iter_export(
+    store: ox.Store, *, graph: str | None = None, fmt: str | None = None
+) -> Iterator[bytes]:
+    """:func:`export_graphs` in pieces (their concatenation); bad arguments raise at once."""
     fmt = fmt or ("turtle" if graph else "trig")
     if fmt not in EXPORT_FORMATS:
         raise ClaimgraphError(
             f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
         )
+    names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
     if graph is not None:
         from .store import graph_iri
 
@@ -40,17 +88,293 @@ def export_graphs(store: ox.Store, *, graph: str | None = None, fmt: str | None 
         node = ox.NamedNode(graph)
         if not store.contains_named_graph(node):
             raise InputError(f"the store has no graph <{graph}>; {graphs_held(store)}")
-        quads = list(store.quads_for_pattern(None, None, None, node))
+        names = [node]
     else:
-        quads = list(store.quads_for_pattern(None, None, None, None))
-        graphs = {str(q.graph_name) for q in quads}
+        held = [*store.named_graphs(), ox.DefaultGraph()]
+        names = [g for g in held if _nonempty(store, g)]
         f = formats.get(fmt)
-        if not (f.family == "dataset" or f.holds_datasets) and len(graphs) > 1:
+        if not (f.family == "dataset" or f.holds_datasets) and len(names) > 1:
             raise ClaimgraphError(
-                f"{fmt} holds one graph and the store has {len(graphs)}; "
+                f"{fmt} holds one graph and the store has {len(names)}; "
                 "name one with --graph, or use --format trig or nquads"
             )
-    return serialize_quads(quads, fmt)
+    return _export(store, names, fmt)
+
+
+def _nonempty(store: ox.Store, g: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, g)), None) is not None
+
+
+def _export(
+    store: ox.Store, names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph], fmt: str
+) -> Iterator[bytes]:
+    if fmt in _STREAMED and not any(isinstance(g, ox.BlankNode) for g in names):
+        sorted_graphs = _sort_graphs(store, sorted(names, key=str), fmt)
+        if sorted_graphs is not None:
+            yield from _write_sorted(sorted_graphs, fmt)
+            return
+    quads = (q for g in names for q in store.quads_for_pattern(None, None, None, g))
+    yield serialize_quads(quads, fmt)
+
+
+class _SortedGraph:
+    """One graph's triples as sorted N-Triples lines (UTF-8 bytes, whose order is that of the
+    code points): runs spilled to files, plus the last run and the (canonically relabelled)
+    triples with blank nodes, both in memory."""
+
+    def __init__(self, name: ox.NamedNode | ox.DefaultGraph) -> None:
+        self.name = name
+        self.runs: list[BinaryIO] = []  # unlinked temporary files: a killed export leaves none
+        self.last: list[bytes] = []
+        self.blank: list[bytes] = []
+
+    def lines(self) -> Iterator[bytes]:
+        if not self.runs and not self.blank:
+            yield from self.last
+            return
+        with contextlib.ExitStack() as files:
+            readers = [_blocks(files.enter_context(run)) for run in self.runs]
+            for block in _merge([*readers, iter([self.last]), iter([self.blank])]):
+                yield from block
+
+
+#: Lines read from a run at a time.
+_BLOCK = 8_192
+
+
+def _blocks(f: BinaryIO) -> Iterator[list[bytes]]:
+    f.seek(0)
+    while block := list(itertools.islice(f, _BLOCK)):
+        yield [line[:-1] for line in block]
+
+
+def _merge(sources: list[Iterator[list[bytes]]]) -> Iterator[list[bytes]]:
+    """Sorted runs, each given as blocks of lines, merged a block at a time (``heapq.merge``
+    took a microsecond a line): every line up to the smallest last line of the current blocks
+    comes before every line not yet read, so those lines go out, sorted together."""
+    current = [(block, source) for source in sources if (block := next(source, []))]
+    while current:
+        frontier = min(block[-1] for block, _ in current)
+        out: list[bytes] = []
+        remaining = []
+        for block, source in current:
+            cut = bisect.bisect_right(block, frontier)
+            out += block[:cut]
+            rest = block[cut:] or next(source, [])
+            if rest:
+                remaining.append((rest, source))
+        current = remaining
+        out.sort()
+        yield out
+
+
+def _line(s: object, p: object, o: object) -> bytes:
+    return f"{s} {p} {o} .".encode()
+
+
+_IRI = rb"<([^>]*)>"
+#: One N-Triples line as pyoxigraph writes it: subject and predicate IRIs, then an IRI, a
+#: literal (its datatype IRI, or its language), or something else (a triple term).
+_TRIPLE_LINE = re.compile(
+    rb"^"
+    + _IRI
+    + rb" "
+    + _IRI
+    + rb" (?:"
+    + _IRI
+    + rb'|(")(?:[^"\\\n]|\\.)*"(?:(\^\^)'
+    + _IRI
+    + rb"|@([^ \n]+))?|(.+)) \.$",
+    re.M,
+)
+_DOC = PREFIXES["doc"].encode()
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _chunk_iris(chunk: list[bytes]) -> set[str]:
+    """The IRIs of a chunk of lines without blank nodes, datatypes included (as
+    :func:`serialize.used_prefixes` counts them), cut to their namespaces."""
+    rows = _TRIPLE_LINE.findall(b"\n".join(chunk))
+    if len(rows) != len(chunk):  # a line of another shape: ask the parser
+        iris: set[str] = set()
+        for t in ox.parse(b"\n".join(chunk) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+            for term in (t.subject, t.predicate, t.object):
+                if isinstance(term, ox.NamedNode):
+                    iris.add(term.value)
+                elif isinstance(term, ox.Literal):
+                    iris.add(term.datatype.value)
+        return iris
+    if not rows:
+        return set()
+    s, p, o, literal, typed, datatype, language, _ = zip(*rows, strict=True)
+    found = {*s, *p, *o, *datatype}
+    found.discard(b"")
+    # what matters of an IRI for the prefixes is its namespace (up to its last "/" or "#",
+    # as every prefix ends), or all of it for an item minted under a document
+    cut = {i if i.startswith(_DOC) else i[: max(i.rfind(b"/"), i.rfind(b"#")) + 1] for i in found}
+    iris = {i.decode() for i in cut}
+    if any(language):
+        iris.add(_RDF_LANG_STRING)
+    if b'"' in set(map(b"".join, zip(literal, typed, language, strict=True))):  # a plain one
+        iris.add(_XSD_STRING)
+    return iris
+
+
+class _Sorter:
+    """Takes a graph's N-Triples from ``Store.dump`` (as a file it writes) and sorts it in runs."""
+
+    def __init__(self, graph: _SortedGraph, facts: PrefixFacts | None) -> None:
+        self.graph = graph
+        self.facts = facts
+        self.rest = b""
+        self.chunk: list[bytes] = []
+        self.blank: list[bytes] = []
+        self.count = 0
+
+    def write(self, data: bytes) -> int:
+        text = self.rest + data
+        cut = text.rfind(b"\n") + 1
+        self.rest = text[cut:]
+        lines = text[:cut].split(b"\n")
+        lines.pop()
+        if b"_:" in text:
+            kept = []
+            for line in lines:
+                if b"_:" in line and _has_blank_node(line):
+                    self.blank.append(line)
+                else:
+                    kept.append(line)
+            lines = kept
+        self.chunk += lines
+        if len(self.chunk) >= SORT_CHUNK:
+            self._spill()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def _spill(self) -> None:
+        chunk, self.chunk = self.chunk, []
+        chunk.sort()
+        self.count += len(chunk)
+        if self.facts is not None:
+            add_prefix_facts(self.facts, prefix_facts(_chunk_iris(chunk)))
+        run = tempfile.TemporaryFile(prefix="claimgraph-export-")
+        self.graph.runs.append(run)
+        run.write(b"\n".join(chunk) + b"\n")
+
+    def close(self) -> None:
+        assert not self.rest, "N-Triples from the store end with a line break"
+        self.chunk.sort()
+        self.count += len(self.chunk)
+        if self.facts is not None and self.chunk:
+            add_prefix_facts(self.facts, prefix_facts(_chunk_iris(self.chunk)))
+        self.graph.last = self.chunk
+
+
+def _has_blank_node(line: bytes) -> bool:
+    t = next(iter(ox.parse(line + b"\n", format=ox.RdfFormat.N_TRIPLES)))
+    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+
+def _sort_graphs(
+    store: ox.Store,
+    names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph],
+    fmt: str,
+) -> tuple[list[_SortedGraph], PrefixFacts | None] | None:
+    """Each graph's triples sorted (spilling runs to temporary files), and the prefixes' facts;
+    None when there is none at all (the in-memory way says how an empty export reads).
+
+    The store writes each graph as N-Triples (``Store.dump``, as fast as it reads its quads)
+    into a :class:`_Sorter`. Triples with a blank node are kept apart, in memory, and relabelled
+    together by RDFC-1.0: it labels a blank node from the quads that mention blank nodes only,
+    so the labels are those of relabelling all the quads at once (as
+    :func:`serialize.canonical_quads` does).
+    """
+    facts: PrefixFacts | None = (set(), {}) if fmt == "turtle" else None
+    graphs: dict[str, _SortedGraph] = {}
+    blank: list[ox.Quad] = []
+    count = 0
+    for name in names:
+        assert not isinstance(name, ox.BlankNode)
+        graph = graphs[str(name)] = _SortedGraph(name)
+        sorter = _Sorter(graph, facts)
+        store.dump(sorter, format=ox.RdfFormat.N_TRIPLES, from_graph=name)  # type: ignore[arg-type]
+        sorter.close()
+        count += sorter.count
+        if sorter.blank:
+            triples = ox.parse(b"\n".join(sorter.blank) + b"\n", format=ox.RdfFormat.N_TRIPLES)
+            blank += (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+    if blank:
+        count += len(blank)
+        dataset = ox.Dataset(blank)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        iris = set()
+        for q in dataset:
+            graphs[str(q.graph_name)].blank.append(_line(q.subject, q.predicate, q.object))
+            for t in (q.subject, q.predicate, q.object):
+                if isinstance(t, ox.NamedNode):
+                    iris.add(t.value)
+                elif isinstance(t, ox.Literal):
+                    iris.add(t.datatype.value)
+        for graph in graphs.values():
+            graph.blank.sort()
+        if facts is not None:
+            add_prefix_facts(facts, prefix_facts(iris))
+    if count == 0:
+        return None
+    return list(graphs.values()), facts
+
+
+def _write_sorted(
+    sorted_graphs: tuple[list[_SortedGraph], PrefixFacts | None], fmt: str
+) -> Iterator[bytes]:
+    graphs, facts = sorted_graphs
+    if fmt == "turtle":
+        assert facts is not None and len(graphs) == 1
+        yield from _turtle(graphs[0].lines(), prefixes_of(*facts))
+        return
+    for graph in graphs:
+        named = fmt == "nquads" and not isinstance(graph.name, ox.DefaultGraph)
+        end = f" {graph.name} .\n".encode()
+        lines = graph.lines()
+        while batch := list(itertools.islice(lines, _GROUP)):
+            text = b"\n".join(batch) + b"\n"
+            if named:  # every line ends with " .", and no term holds a raw line break
+                text = text.replace(b" .\n", end)
+            yield text
+
+
+def _turtle(lines: Iterator[bytes], prefixes: dict[str, str]) -> Iterator[bytes]:
+    """Sorted triples as Turtle, about ``_GROUP`` at a time, each group ending with a subject."""
+    first = True
+    pending: list[bytes] = []
+    while batch := pending + list(itertools.islice(lines, _GROUP)):
+        pending = []
+        subject = batch[-1][: batch[-1].index(b" ") + 1]
+        for line in lines:  # the rest of the last subject's triples
+            if not line.startswith(subject):
+                pending = [line]
+                break
+            batch.append(line)
+        yield _turtle_group(batch, prefixes, first=first)
+        first = False
+
+
+def _turtle_group(batch: list[bytes], prefixes: dict[str, str], *, first: bool) -> bytes:
+    """One group as Turtle: the prefix lines (sorted) only in the first."""
+    triples = ox.parse(b"\n".join(batch) + b"\n", format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return sort_prefix_lines(data) if first else data[_header_length(data) :]
+
+
+def _header_length(data: bytes) -> int:
+    """Bytes of the leading ``@prefix`` lines of Turtle."""
+    end = 0
+    while data.startswith(b"@prefix ", end):
+        end = data.index(b"\n", end) + 1
+    return end
 
 
 def graphs_held(store: ox.Store) -> str:
@@ -77,8 +401,30 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> int:
+    """Write ``data`` (bytes, or pieces of them) to ``path`` via a temporary file in the same
+    folder and a rename; the number of bytes written."""
+    with atomic_target(path) as tmp:
+        return write_into(tmp, path, [data] if isinstance(data, bytes) else data)
+
+
+def write_into(tmp: str | Path, shown: str | Path, pieces: Iterable[bytes]) -> int:
+    """Write ``pieces`` into the file ``tmp`` (from :func:`atomic_target`); bytes written."""
+    size = 0
+    try:
+        with open(tmp, "wb") as f:
+            for piece in pieces:
+                f.write(piece)
+                size += len(piece)
+    except OSError as e:
+        raise InputError(f"cannot write: {e.strerror or e}", path=shown) from None
+    return size
+
+
+@contextlib.contextmanager
+def atomic_target(path: str | Path) -> Iterator[str]:
+    """A temporary file beside ``path`` to write; renamed to ``path`` if the block succeeds,
+    removed if it fails (or is interrupted)."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -88,13 +434,14 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     try:
         mode = target.stat().st_mode & 0o7777 if target.is_file() else 0o666 & ~_umask()
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+        os.close(fd)
     except OSError as e:
         raise InputError(f"cannot write: {e.strerror or e}", path=path) from None
     try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), mode)
-            f.write(data)
+        yield tmp
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise InputError(f"cannot write: {e.strerror or e}", path=path) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -9,7 +9,8 @@ prefixes that occur are declared, in alphabetical order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -22,6 +23,9 @@ __all__ = [
     "serialize_graph",
     "serialize_quads",
     "used_prefixes",
+    "prefix_facts",
+    "add_prefix_facts",
+    "prefixes_of",
     "sort_prefix_lines",
 ]
 
@@ -39,19 +43,48 @@ def used_prefixes(terms: Iterable[Term]) -> dict[str, str]:
             iris.add(t.value)
         elif isinstance(t, ox.Literal):
             iris.add(t.datatype.value)
-    ordered = sorted(PREFIXES.items())
-    used = {p: ns for p, ns in ordered if any(i.startswith(ns) for i in iris)}
-    return used | _document_prefixes(iris)
+    return prefixes_of(*prefix_facts(iris))
 
 
-def _document_prefixes(iris: set[str]) -> dict[str, str]:
-    """``claim:`` and the like for items minted under a document, as the data files write them,
-    when the IRIs hold items of one document only (with several, no prefix could name both)."""
+#: What :func:`prefixes_of` needs to know of a set of IRIs: the fixed prefixes some of them
+#: start with, and the documents having items of each kind. Facts of parts of a graph add up
+#: (set unions) to the facts of the whole, so a streamed export gathers them chunk by chunk.
+PrefixFacts = tuple[set[str], dict[str, set[str]]]
+
+
+def prefix_facts(iris: set[str]) -> PrefixFacts:
+    ordered = sorted(iris)  # the IRIs starting with a namespace follow it in order
+
+    def starting_with(ns: str) -> Iterator[str]:
+        for i in range(bisect.bisect_left(ordered, ns), len(ordered)):
+            if not ordered[i].startswith(ns):
+                return
+            yield ordered[i]
+
+    used = {p for p, ns in PREFIXES.items() if next(starting_with(ns), None) is not None}
     kinds: dict[str, set[str]] = {}
-    for iri in iris:
+    for iri in starting_with(PREFIXES["doc"]):
         item = split_document_item(iri)
         if item is not None:
             kinds.setdefault(item[1], set()).add(item[0])
+    return used, kinds
+
+
+def add_prefix_facts(total: PrefixFacts, more: PrefixFacts) -> None:
+    total[0].update(more[0])
+    for kind, docs in more[1].items():
+        total[1].setdefault(kind, set()).update(docs)
+
+
+def prefixes_of(used: set[str], kinds: dict[str, set[str]]) -> dict[str, str]:
+    """The prefixes to declare: the fixed ones in ``used``, alphabetically, then the document's."""
+    chosen = {p: ns for p, ns in sorted(PREFIXES.items()) if p in used}
+    return chosen | _document_prefixes(kinds)
+
+
+def _document_prefixes(kinds: dict[str, set[str]]) -> dict[str, str]:
+    """``claim:`` and the like for items minted under a document, as the data files write them,
+    when the IRIs hold items of one document only (with several, no prefix could name both)."""
     docs = set().union(*kinds.values()) if kinds else set()
     if len(docs) != 1:
         return {}

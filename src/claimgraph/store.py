@@ -5,10 +5,14 @@ named graph. ``open_store(DIR)`` opens a persistent on-disk store instead. Only 
 one (``create=True``), with the same bundled graphs so that it answers the same questions: a
 mistyped ``--store`` on a read command must not answer from a new, silently created store.
 
-Loading streams each file twice rather than holding it in memory (a 59 MB file once took
-1.06 GB): the first pass parses every file completely and writes nothing, so a syntax error
-anywhere, even at the end of the last file, leaves the store exactly as it was; the second pass
-parses again and writes in transactions of at most ``WRITE_BATCH`` quads, each flushed to disk.
+Loading streams each file rather than holding it in memory (a 59 MB file once took 1.06 GB).
+A load that may fit one transaction is parsed twice: the first pass parses every file
+completely and writes nothing, so a syntax error anywhere, even at the end of the last file,
+leaves the store exactly as it was; the second pass parses again and writes, in place. A
+larger load (by count, or by input size without counting) is written into a staging copy
+through pyoxigraph's bulk loader -- not atomic, but the copy is thrown away on any error and
+only swapped in complete, so it needs no first pass: about 3x faster at 1M quads than
+transactions, at the bulk loader's memory.
 ``load_into_folder`` (the ``load`` command) is all-or-nothing even under SIGKILL or a full disk:
 a load of one transaction into an existing store is written in place; a larger one, or one that
 creates the store, is written into a staging copy that then replaces the folder (``swap.py``).
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 import re
 import signal
@@ -465,29 +470,47 @@ def _batches(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
         yield batch
 
 
-def _second_pass(checked: CheckedFiles) -> Iterator[ox.Quad]:
-    for f in checked.files:
+def _second_pass(checked: CheckedFiles, counts: list[int] | None = None) -> Iterator[ox.Quad]:
+    """The files' quads; ``counts`` gets each file's count (a load without a first pass)."""
+    for i, f in enumerate(checked.files):
         try:
             unchanged = _stat(f.path) == f.identity
         except OSError:
             unchanged = False
         if not unchanged:
             raise InputError("the file changed while it was being loaded", path=f.shown)
-        yield from iter_rdf_file(
+        quads = iter_rdf_file(
             f.path,
             graph=checked.graph,
             display=f.shown,
             fmt=checked.fmt,
             base_iri=checked.base_iri,
         )
+        if counts is None:
+            yield from quads
+            continue
+        n = 0
+        for n, q in enumerate(quads, 1):  # noqa: B007 - n is the count when the loop ends
+            yield q
+        counts[i] = n
 
 
-def write_checked(store: ox.Store, checked: CheckedFiles) -> LoadReport:
-    """Second pass: parse again and write, in one transaction when the load is small."""
+def write_checked(store: ox.Store, checked: CheckedFiles, *, bulk: bool = False) -> LoadReport:
+    """Second pass: parse again and write, in one transaction when the load is small.
+
+    ``bulk``: through pyoxigraph's bulk loader (``Store.bulk_extend``: sorted files written
+    and ingested, several times faster than transactions and no more memory), which is not
+    atomic, so only for a staging copy that is discarded on failure (``_load_staged``). The
+    quads still come from :func:`iter_rdf_file`, so blank nodes are renamed per file.
+    """
     total = sum(f.count for f in checked.files)
+    counts = [f.count for f in checked.files]
     try:
         with _sigint_deferred():
-            if total <= WRITE_BATCH:
+            if bulk:
+                batches = _batches(_second_pass(checked, counts), WRITE_BATCH)
+                store.bulk_extend(itertools.chain.from_iterable(batches))
+            elif total <= WRITE_BATCH:
                 store.extend(list(_second_pass(checked)))
             else:
                 for batch in _batches(_second_pass(checked), WRITE_BATCH):
@@ -498,14 +521,14 @@ def write_checked(store: ox.Store, checked: CheckedFiles) -> LoadReport:
                 store.flush()
     except OSError as e:
         raise StoreError(f"cannot write to the store: {e.strerror or 'I/O error'}") from None
-    return LoadReport(tuple((f.shown, f.count) for f in checked.files))
+    return LoadReport(tuple((f.shown, n) for f, n in zip(checked.files, counts, strict=True)))
 
 
-def _write_measured(store: ox.Store, checked: CheckedFiles) -> LoadReport:
+def _write_measured(store: ox.Store, checked: CheckedFiles, *, bulk: bool = False) -> LoadReport:
     """:func:`write_checked`, with how many quads the store gained (two scans of its size):
     ``load`` says when a load changed nothing."""
     before = len(store)
-    report = write_checked(store, checked)
+    report = write_checked(store, checked, bulk=bulk) if bulk else write_checked(store, checked)
     return dataclasses.replace(report, added=len(store) - before)
 
 
@@ -520,6 +543,40 @@ def load_files(
     return write_checked(store, check_files(paths, graph=graph))
 
 
+#: Bytes of input per quad below which a load may fit one transaction: input larger than
+#: ``WRITE_BATCH`` times this is loaded without a first pass (N-Triples of claim graphs take
+#: about 150 bytes a quad; dense Turtle can take 20).
+_BYTES_PER_QUAD = 100
+
+
+def _large_load(
+    paths: Sequence[str | Path],
+    *,
+    graph: str | None,
+    fmt: ox.RdfFormat | None,
+    base_iri: str | None,
+    names: Sequence[str] | None,
+) -> CheckedFiles | None:
+    """The files, checked only as far as is cheap (readable regular files, RDF/XML entities),
+    when they are too large for one transaction (else None).
+
+    Such a load is written into a staging copy that a failure throws away, so the first pass
+    (parse everything, write nothing) adds nothing to its all-or-nothing and is skipped: the
+    bulk write parses each file once and counts its quads (``count`` is -1 until then).
+    """
+    iri = graph_iri(graph) if graph is not None else None
+    base = base_iri_of(base_iri) if base_iri is not None else None
+    files = []
+    for i, path in enumerate(paths):
+        p = Path(path)
+        shown = names[i] if names is not None else str(path)
+        _precheck(p, shown, fmt)
+        files.append(_Checked(p, shown, -1, _stat(p)))
+    if sum(f.identity[2] for f in files) <= WRITE_BATCH * _BYTES_PER_QUAD:
+        return None
+    return CheckedFiles(tuple(files), iri, fmt, base)
+
+
 def load_into_folder(
     folder: str | Path,
     paths: Sequence[str | Path],
@@ -531,15 +588,19 @@ def load_into_folder(
 ) -> LoadReport:
     """Check the files, then write them into the store in ``folder`` (created if new).
 
-    All or nothing, even if the process is killed or the disk fills: the files are checked
-    before anything is written; a load of one transaction (``WRITE_BATCH`` quads) into an
-    existing store is written in place, anything else (a new store, or a larger load) into a
-    staging copy that then replaces the store folder in one step (``swap.py``). Ctrl-C is held
-    until the load is complete.
+    All or nothing, even if the process is killed or the disk fills: a load of one transaction
+    (``WRITE_BATCH`` quads) into an existing store is checked (first pass) and then written in
+    place; anything else (a new store, or a larger load) is written into a staging copy that
+    then replaces the store folder in one step (``swap.py``) and is thrown away on any error.
+    Input larger than ``WRITE_BATCH * _BYTES_PER_QUAD`` bytes is such a load whatever its
+    count, so it is parsed once, straight into the bulk loader (:func:`_large_load`). Ctrl-C is
+    held until the load is complete.
     """
     target = Path(os.path.realpath(folder))
     _check_folder(target, folder, create=True)  # fail before a long parse
-    checked = check_files(paths, graph=graph, fmt=fmt, base_iri=base_iri, names=names)
+    checked = _large_load(paths, graph=graph, fmt=fmt, base_iri=base_iri, names=names)
+    if checked is None or not (not is_store(target) or swap.can_swap(target)):
+        checked = check_files(paths, graph=graph, fmt=fmt, base_iri=base_iri, names=names)
     with swap.load_lock(target, folder):
         try:
             swap.recover(target, clean=True)  # a killed load's leftovers
@@ -549,7 +610,8 @@ def load_into_folder(
             ) from None
         created = not _check_folder(target, folder, create=True)
         total = sum(f.count for f in checked.files)
-        if not created and (total <= WRITE_BATCH or not swap.can_swap(target)):
+        unchecked = total < 0  # a large load: staged, bulk loaded, parsed once
+        if not unchecked and not created and (total <= WRITE_BATCH or not swap.can_swap(target)):
             # one transaction: atomic in place (or a mount point, which cannot be swapped)
             return _write_measured(open_store(folder, write=True), checked)
         return _load_staged(target, folder, checked, created=created)
@@ -579,7 +641,11 @@ def _load_staged(
                     ) from None
                 swap._step("checkpoint")
                 store = _open_disk(staging, shown, write=True)
-            report = _write_measured(store, checked)
+            bulk = (
+                any(f.count < 0 for f in checked.files)
+                or sum(f.count for f in checked.files) > WRITE_BATCH
+            )
+            report = _write_measured(store, checked, bulk=bulk)
             store = original = None
             _close_stores(target, staging, shown)
             swap._step("staged")

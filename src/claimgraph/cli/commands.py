@@ -6,6 +6,7 @@ command that needs them: ``claimgraph query NAME`` must not pay for the others.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -329,16 +330,36 @@ def export_command(
     from .. import api
     from ..isolate import run_isolated
 
-    # the child only serialises; the file is written here, so Ctrl-C never leaves half of one
-    data = run_isolated(lambda: api.export(_store(store), graph=graph, fmt=format))
-    if output is None:
-        _out(data)
-    else:
-        from ..export import write_atomic
+    if output is not None:
+        # the child writes a temporary file that is renamed here only once it is complete, and
+        # removed if the child fails or is stopped: Ctrl-C never leaves half a file
+        from ..export import atomic_target
 
-        write_atomic(Path(output), data)
-        _say(f"wrote {len(data)} bytes to {output}")
+        with atomic_target(Path(output)) as tmp:
+            run_isolated(
+                lambda: api.export(_store(store), graph=graph, fmt=format, output=tmp, atomic=False)
+            )
+            size = os.path.getsize(tmp)
+        _say(f"wrote {size} bytes to {output}")
+        return 0
+    fd = _stdout_fd()
+    if fd is None:  # stdout is not a file (captured): the bytes come back through the pipe
+        _out(run_isolated(lambda: api.export(_store(store), graph=graph, fmt=format)))
+        return 0
+
+    def stream() -> int:  # in the child: straight to stdout, piece by piece
+        with os.fdopen(fd, "wb", closefd=False) as out:
+            return api.export_into(_store(store), out, graph=graph, fmt=format)
+
+    run_isolated(stream)
     return 0
+
+
+def _stdout_fd() -> int | None:
+    try:
+        return sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return None
 
 
 def serve_command(**options: Any) -> int:
