@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..anchors import check_anchors
-from ..store import parse_rdf_file
+from ..store import iter_rdf_file, parse_rdf_file
 from ..terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from ..texts import TextSources
 from ..validate import ValidationReport
@@ -275,14 +275,41 @@ def validate_file(
     def graph(name: str) -> list[ox.Quad]:
         return list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 
+    ontology, shapes = graph(ONTOLOGY_GRAPH), graph(SHAPES_GRAPH)
+    if engine == "compiler":
+        streamed = _streamed_file(path)
+        if streamed is not None:  # the same store and anchor checks, without a list of quads
+            checks = check_anchors(streamed, texts) if texts is not None else None
+            streamed.extend(ox.Quad(q.subject, q.predicate, q.object) for q in ontology)
+            outcome = shacl_results(
+                StoreRows(streamed, [ox.DefaultGraph()]), shapes, engine=engine, threads=threads
+            )
+            return to_report(outcome.results, _labels(streamed), checks, outcome.notes)
     return validate_quads(
-        parse_rdf_file(path),
-        graph(ONTOLOGY_GRAPH),
-        graph(SHAPES_GRAPH),
-        texts,
-        engine=engine,
-        threads=threads,
+        parse_rdf_file(path), ontology, shapes, texts, engine=engine, threads=threads
     )
+
+
+def _streamed_file(path: str | Path) -> ox.Store | None:
+    """The file's triples streamed into a new in-memory store's default graph, or None if it
+    has a named graph (then :func:`validate_quads` keeps the graphs for the anchor checks).
+
+    No Python list of the file's quads is kept (at 1M triples that list alone is ~400 MB), and
+    the store is what :func:`validate_quads` would build and check the anchors of.
+    """
+    named = False
+
+    def triples() -> Iterable[ox.Quad]:
+        nonlocal named
+        for q in iter_rdf_file(path):
+            if not isinstance(q.graph_name, ox.DefaultGraph):
+                named = True
+                return
+            yield q
+
+    found = ox.Store()
+    found.extend(triples())
+    return None if named else found
 
 
 def _executor_labels(rows: RowExecutor, results: list[ShaclResult]):  # type: ignore[no-untyped-def]
