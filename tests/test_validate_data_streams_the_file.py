@@ -62,3 +62,17 @@ def test_a_syntax_error_in_a_streamed_file_is_still_bad_input(bundled_store, tmp
     path.write_text("<http://example.org/a> <http://example.org/b> .\n", encoding="utf-8")
     with pytest.raises(ClaimgraphError):
         api.validate(bundled_store, path)
+
+
+def test_an_empty_default_graph_is_left_out_of_the_validated_graphs(bundled_store):
+    graphs = engine._data_graphs(bundled_store)
+    assert ox.DefaultGraph() not in graphs and graphs
+    assert ox.NamedNode(SHAPES_GRAPH) not in graphs
+    store = ox.Store()
+    store.extend(bundled_store)
+    store.add(
+        ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode(ONTOLOGY_GRAPH), ox.Literal("x"))
+    )
+    assert engine._data_graphs(store)[0] == ox.DefaultGraph()
+    before = api.validate(bundled_store, check_texts=False).results
+    assert before == api.validate(store, check_texts=False).results

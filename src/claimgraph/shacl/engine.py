@@ -205,7 +205,10 @@ def _labels(store: ox.Store):  # type: ignore[no-untyped-def]
 
 
 def _data_graphs(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
-    return [ox.DefaultGraph()] + sorted(
+    """Every graph but the shapes graph; the default graph only if it holds a triple (each
+    graph of the list costs every lookup one more index seek: issue 13 measured 10%)."""
+    default = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
+    return ([ox.DefaultGraph()] if default is not None else []) + sorted(
         (
             g
             for g in store.named_graphs()
