@@ -1,7 +1,9 @@
 """Stored queries with a parameter at scale (issue 13): claimgraph's binding beside constants.
 
 For each size (default 100k and 1M triples) a graph from ``gen_claim_graph.py`` (seed 1, model
-v2) is loaded with ``claimgraph load --store DIR`` beside the bundled graphs. Then every
+v2, no faults: an ``oa:start`` written as a string makes pyoxigraph 0.5's ORDER BY ?start panic,
+"user-provided comparison function does not correctly implement a total order", and abort the
+process) is loaded with ``claimgraph load --store DIR`` beside the bundled graphs. Then every
 parameterised stored query (``#+ param``), and ``claimgraph show CLAIM``, is timed three ways,
 interleaved, median of ``--rounds``:
 
@@ -163,7 +165,7 @@ def measure(triples: int, work: Path, rounds: int) -> tuple[list[str], dict[str,
     label = f"{triples // 1000}k" if triples < 1_000_000 else f"{triples // 1_000_000}M"
     data = work / f"claims-{label}.nt"
     with data.open("w", encoding="utf-8", newline="\n") as f:
-        stats = generate(f, triples, seed=1)
+        stats = generate(f, triples, seed=1, fault_rate=0.0)
     folder = work / f"store-{label}"
     subprocess.run(
         [CLAIMGRAPH, "load", str(data), "--graph", GRAPH, "--store", str(folder)],
@@ -188,11 +190,14 @@ def measure(triples: int, work: Path, rounds: int) -> tuple[list[str], dict[str,
                 for way, fn in case.ways.items():
                     seconds, _ = median_time(fn)
                     case.times[way].append(seconds)
-        worst = 0.0
+        worst, worst_slow, overhead = (0.0, ""), (0.0, ""), (0.0, "")
         for case in all_cases:
             med = {k: statistics.median(v) for k, v in case.times.items()}
             ratio = med["claimgraph"] / med["hand"]
-            worst = max(worst, ratio)
+            worst = max(worst, (ratio, case.name))
+            if med["hand"] >= 0.001:
+                worst_slow = max(worst_slow, (ratio, case.name))
+            overhead = max(overhead, ((med["claimgraph"] - med["hand"]) * 1000, case.name))
             agree = len({n for n in case.sizes.values() if n >= 0}) <= 1
             line = (
                 f"[{label}] {case.name:<28} claimgraph {med['claimgraph'] * 1000:8.1f} ms, "
@@ -203,8 +208,9 @@ def measure(triples: int, work: Path, rounds: int) -> tuple[list[str], dict[str,
             )
             print(line, flush=True)
         closing.append(
-            f"{label}: every parameterised stored query and show within "
-            f"{worst:.2f}x the hand-written constant version (goal <= 1.5x)"
+            f"{label}: claimgraph's binding vs the hand-written constant (goal <= 1.5x): worst "
+            f"{worst[0]:.2f}x ({worst[1]}); among queries of 1 ms or more {worst_slow[0]:.2f}x "
+            f"({worst_slow[1] or 'none'}); largest added time {overhead[0]:+.1f} ms ({overhead[1]})"
         )
         totals: dict[str, float] = {}
         for name, fn in plain(store).items():
