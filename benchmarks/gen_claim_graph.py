@@ -1,11 +1,14 @@
-"""Synthetic claim graphs in claimgraph's vocabulary, with ~1% injected faults.
+"""Synthetic claim graphs in claimgraph's vocabulary (model v2), with ~1% injected faults.
 
-Each document has sections, a reference list (sources with creators and years), and claims
-stated in it, each with its text anchor (a text position selector), an asserting actor, a claim
-type, and an in-text citation of one source (with its own anchor); some claims are reported
-speech (reporter and stance). About 1% of claims and sources carry one fault each, drawn in
-turn from: missing document, missing anchor, missing voice (no prov:wasAttributedTo), untyped
-source, wrong datatype (an oa:start written as a string), source without year.
+Written as the bundled data is (ontology/claimgraph.ttl, data/README.md): each document
+(…/id/doc/gen-N) has sections, a reference list (cg:ReferenceEntry under the document, each
+anchored and linked by biro:references to a global work …/id/source/…, with creator and year),
+and claims (…/id/doc/gen-N/claim/SLUG) with one or two kinds (cg:kind), a text anchor (a text
+position selector), a voice (prov:wasAttributedTo: the document's author, or another actor
+reported by the author with a stance), and an in-text citation of one work (with its own
+anchor). Actors are global (…/id/actor/…). About 1% of claims and works carry one fault each,
+drawn in turn from: missing document, missing anchor, missing voice (no prov:wasAttributedTo),
+untyped source, wrong datatype (an oa:start written as a string), source without year.
 
 The output is N-Triples written line by line from a seeded ``random.Random``: the same seed and
 size give a byte-identical file. Run:
@@ -25,6 +28,7 @@ CG = "https://w3id.org/claimgraph/ontology#"
 CTYPE = "https://w3id.org/claimgraph/vocab/claim-type/"
 STANCE = "https://w3id.org/claimgraph/vocab/stance/"
 CFORM = "https://w3id.org/claimgraph/vocab/citation-form/"
+BIRO = "http://purl.org/spar/biro/"
 CITO = "http://purl.org/spar/cito/"
 DCT = "http://purl.org/dc/terms/"
 OA = "http://www.w3.org/ns/oa#"
@@ -32,7 +36,8 @@ PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-GEN = "https://example.org/claimgraph-gen/"
+ID = "https://w3id.org/claimgraph/id/"
+KINDS = ("factual", "interpretive", "normative", "predictive")
 
 FAULTS = (
     "missing-document",
@@ -65,6 +70,24 @@ def integer(n: int) -> str:
     return lit(str(n), XSD + "integer")
 
 
+def actor(n: int) -> str:
+    return iri(f"{ID}actor/gen-{n}")
+
+
+def doc_iri(d: int) -> str:
+    """The IRI of generated document ``d`` (…/id/doc/gen-D)."""
+    return f"{ID}doc/gen-{d}"
+
+
+def claim_iri(d: int, c: int) -> str:
+    """The IRI of claim ``c`` of generated document ``d`` (…/id/doc/gen-D/claim/cC)."""
+    return f"{doc_iri(d)}/claim/c{c}"
+
+
+def source_iri(d: int, r: int) -> str:
+    return f"{ID}source/gen-{d}-{r}"
+
+
 class Generator:
     def __init__(self, seed: int, fault_rate: float) -> None:
         self.rnd = random.Random(seed)
@@ -86,19 +109,20 @@ class Generator:
 
     def actors(self) -> Iterator[tuple[str, str, str]]:
         for a in range(ACTORS):
-            actor = iri(f"{GEN}actor/{a}")
-            yield actor, iri(RDF_TYPE), iri(CG + "Person")
-            yield actor, iri(RDFS_LABEL), lit(f"Actor {a}")
+            yield actor(a), iri(RDF_TYPE), iri(CG + "Person")
+            yield actor(a), iri(RDFS_LABEL), lit(f"Actor {a}")
 
     def document(self, d: int) -> Iterator[tuple[str, str, str]]:
         rnd = self.rnd
-        base = f"{GEN}d{d}/"
-        doc = iri(base + "doc")
+        base = doc_iri(d) + "/"
+        doc = iri(doc_iri(d))
+        author = rnd.randrange(ACTORS)
         length = 50_000 + rnd.randrange(50_000)
+        body_end = length - 5_000  # the reference list follows the body
         digest = hashlib.sha256(f"doc {d}".encode()).hexdigest()
         yield doc, iri(RDF_TYPE), iri(CG + "Document")
         yield doc, iri(DCT + "title"), lit(f"Essay {d}")
-        yield doc, iri(DCT + "creator"), iri(f"{GEN}actor/{rnd.randrange(ACTORS)}")
+        yield doc, iri(DCT + "creator"), actor(author)
         yield (
             doc,
             iri(DCT + "issued"),
@@ -110,15 +134,15 @@ class Generator:
         yield doc, iri(CG + "sha256"), lit(digest)
         yield doc, iri(CG + "charLength"), integer(length)
         yield doc, iri(CG + "bodyStart"), integer(0)
-        yield doc, iri(CG + "bodyEnd"), integer(length)
+        yield doc, iri(CG + "bodyEnd"), integer(body_end)
         for s in range(SECTIONS_PER_DOC):
-            section = iri(f"{base}section/{s}")
+            section = iri(f"{base}section/s{s}")
             yield section, iri(RDF_TYPE), iri(CG + "Section")
             yield section, iri(RDFS_LABEL), lit(f"Section {s}")
             yield section, iri(DCT + "isPartOf"), doc
             yield section, iri(CG + "order"), integer(s + 1)
         for r in range(SOURCES_PER_DOC):
-            source = iri(f"{base}source/{r}")
+            source = iri(source_iri(d, r))
             fault = self.fault(("untyped-source", "source-without-year"))
             if fault != "untyped-source":
                 yield source, iri(RDF_TYPE), iri(CG + "Source")
@@ -129,12 +153,20 @@ class Generator:
                     iri(DCT + "issued"),
                     lit(str(1900 + rnd.randrange(125)), XSD + "gYear"),
                 )
-            yield source, iri(DCT + "creator"), iri(f"{GEN}actor/{rnd.randrange(ACTORS)}")
+            yield source, iri(DCT + "creator"), actor(rnd.randrange(ACTORS))
+            entry = iri(f"{base}reference/r{r}")
+            entry_anchor = iri(f"{base}anchor/reference-r{r}")
+            yield entry, iri(RDF_TYPE), iri(CG + "ReferenceEntry")
+            yield entry, iri(BIRO + "references"), source
+            yield entry, iri(DCT + "isPartOf"), doc
+            yield entry, iri(CG + "anchor"), entry_anchor
+            yield from self.anchor(entry_anchor, doc, body_end, length)
         for c in range(CLAIMS_PER_DOC):
-            yield from self.claim(base, doc, c, length)
+            yield from self.claim(d, c, author, body_end)
 
-    def anchor(self, node: str, doc: str, length: int, typed_start: bool = True):  # type: ignore[no-untyped-def]
-        start = self.rnd.randrange(length - 200)
+    def anchor(self, node: str, doc: str, low: int, high: int, typed_start: bool = True):  # type: ignore[no-untyped-def]
+        """A text anchor of ``doc`` within [low, high)."""
+        start = low + self.rnd.randrange(high - low - 200)
         end = start + 20 + self.rnd.randrange(150)
         selector = iri(node[1:-1] + "-position")
         yield node, iri(RDF_TYPE), iri(CG + "TextAnchor")
@@ -145,30 +177,33 @@ class Generator:
         yield selector, iri(OA + "start"), integer(start) if typed_start else lit(str(start))
         yield selector, iri(OA + "end"), integer(end)
 
-    def claim(self, base: str, doc: str, c: int, length: int) -> Iterator[tuple[str, str, str]]:
+    def claim(self, d: int, c: int, author: int, body_end: int) -> Iterator[tuple[str, str, str]]:
         rnd = self.rnd
-        claim = iri(f"{base}claim/{c}")
-        anchor = iri(f"{base}anchor/claim-{c}")
-        citation = iri(f"{base}citation/{c}")
-        source = iri(f"{base}source/{rnd.randrange(SOURCES_PER_DOC)}")
+        base = doc_iri(d) + "/"
+        doc = iri(doc_iri(d))
+        claim = iri(claim_iri(d, c))
+        anchor = iri(f"{base}anchor/claim-c{c}")
+        citation = iri(f"{base}citation/c{c}")
+        source = iri(source_iri(d, rnd.randrange(SOURCES_PER_DOC)))
         fault = self.fault(
             ("missing-document", "missing-anchor", "missing-voice", "wrong-datatype")
         )
         reported = rnd.random() < 0.1
         yield claim, iri(RDF_TYPE), iri(CG + "Claim")
-        yield claim, iri(RDFS_LABEL), lit(f"Claim {c} of {base}", lang="en")
-        kind = "reported" if reported else rnd.choice(("factual", "interpretive", "normative"))
-        yield claim, iri(CG + "claimType"), iri(CTYPE + kind)
+        yield claim, iri(RDFS_LABEL), lit(f"Claim {c} of document {d}", lang="en")
+        kinds = rnd.sample(KINDS, 2 if rnd.random() < 0.1 else 1)
+        for kind in sorted(kinds):
+            yield claim, iri(CG + "kind"), iri(CTYPE + kind)
         if fault != "missing-document":
             yield claim, iri(CG + "statedIn"), doc
-        yield claim, iri(CG + "inSection"), iri(f"{base}section/{rnd.randrange(SECTIONS_PER_DOC)}")
+        yield claim, iri(CG + "inSection"), iri(f"{base}section/s{rnd.randrange(SECTIONS_PER_DOC)}")
         if fault != "missing-anchor":
             yield claim, iri(CG + "anchor"), anchor
+        voice = (author + 1 + rnd.randrange(ACTORS - 1)) % ACTORS if reported else author
         if fault != "missing-voice":
-            yield claim, iri(PROV + "wasAttributedTo"), iri(f"{GEN}actor/{rnd.randrange(ACTORS)}")
+            yield claim, iri(PROV + "wasAttributedTo"), actor(voice)
         if reported:
-            reporter = rnd.randrange(ACTORS)
-            yield claim, iri(CG + "reportedBy"), iri(f"{GEN}actor/{reporter}")
+            yield claim, iri(CG + "reportedBy"), actor(author)
             yield (
                 claim,
                 iri(CG + "stance"),
@@ -176,8 +211,8 @@ class Generator:
             )
         yield claim, iri(CG + "hasCitation"), citation
         yield claim, iri(CITO + "citesAsEvidence"), source
-        yield from self.anchor(anchor, doc, length, typed_start=fault != "wrong-datatype")
-        citation_anchor = iri(f"{base}anchor/citation-{c}")
+        yield from self.anchor(anchor, doc, 0, body_end, typed_start=fault != "wrong-datatype")
+        citation_anchor = iri(f"{base}anchor/citation-c{c}")
         yield citation, iri(RDF_TYPE), iri(CG + "InTextCitation")
         yield citation, iri(CG + "citationText"), lit(f"(Author, {1900 + c % 125})")
         yield citation, iri(CG + "citationForm"), iri(CFORM + "parenthetical")
@@ -186,10 +221,10 @@ class Generator:
         yield (
             citation,
             iri(CG + "inSection"),
-            iri(f"{base}section/{rnd.randrange(SECTIONS_PER_DOC)}"),
+            iri(f"{base}section/s{rnd.randrange(SECTIONS_PER_DOC)}"),
         )
         yield citation, iri(CG + "anchor"), citation_anchor
-        yield from self.anchor(citation_anchor, doc, length)
+        yield from self.anchor(citation_anchor, doc, 0, body_end)
 
 
 def generate(out: TextIO, triples: int, seed: int = 1, fault_rate: float = 0.01) -> dict[str, int]:

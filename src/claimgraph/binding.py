@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -316,7 +317,7 @@ def inline_constants(
     """
     names = {f"?{v.value}": t for v, t in bindings.items()}
     names.update({f"${v.value}": t for v, t in bindings.items()})
-    toks = list(tokens(text))
+    toks = _lexed(text)
     words = [t.text.upper() for t in toks if t.kind == "word"]
     if words.count("SELECT") > (1 if _form_of(toks) == "SELECT" else 0):
         return None  # a sub-SELECT: its projection would take a constant
@@ -359,7 +360,14 @@ def inline_constants(
     return "".join(pieces)
 
 
-def _values_blocks(toks: list[Token]) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=64)
+def _lexed(text: str) -> tuple[Token, ...]:
+    """The tokens of ``text``, kept for the texts seen last: a stored query (and show's and the
+    instance check's queries) is lexed once, not at every run (tokens are frozen, so shared)."""
+    return tuple(tokens(text))
+
+
+def _values_blocks(toks: Sequence[Token]) -> list[tuple[int, int]]:
     """The (start, end) offsets of every ``VALUES`` clause, from the keyword to its ``}``."""
     blocks = []
     for i, t in enumerate(toks):
@@ -377,14 +385,14 @@ def _values_blocks(toks: list[Token]) -> list[tuple[int, int]]:
     return blocks
 
 
-def _form_of(toks: list[Token]) -> str | None:
+def _form_of(toks: Sequence[Token]) -> str | None:
     return next(
         (t.text.upper() for t in toks if t.kind == "word" and t.text.upper() in _READ_FORMS),
         None,
     )
 
 
-def _group_end(toks: list[Token], start: int) -> int | None:
+def _group_end(toks: Sequence[Token], start: int) -> int | None:
     """The offset of the ``}`` that closes the group opened just before ``start``."""
     depth = 1
     for t in toks:
@@ -406,7 +414,7 @@ _READ_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 def _where_brace(text: str) -> int:
     """The offset just after the ``{`` that opens the query's outermost WHERE group."""
-    toks = list(tokens(text))
+    toks = _lexed(text)
     k = next(
         (i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() in _READ_FORMS),
         None,
