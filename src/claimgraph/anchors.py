@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .terms import compact
-from .texts import TEXTS_ENV, TextSources
+from .texts import TEXTS_ENV, TextSources, read_named_file
 
 __all__ = ["ANCHORS_QUERY", "Anchor", "DocumentCheck", "SpanMismatch", "check_anchors"]
 
@@ -163,14 +163,7 @@ def _read_anchors(store: ox.Store) -> list[DocumentCheck]:
 
 def _load(path: Path) -> _Text:
     """A text the user named: unreadable is bad input (exit 2), never "nothing to check"."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder; --text takes a text file", path=path) from None
-    except OSError as e:
-        raise InputError(f"cannot read text: {e.strerror or e}", path=path) from None
+    data = read_named_file(path, what="--text takes a text file")
     return _Text(path, data, hashlib.sha256(data).hexdigest())
 
 

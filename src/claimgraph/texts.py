@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["ESSAY_ENV", "TEXTS_ENV", "TextLookup", "TextSources", "find_text", "text_sources"]
+__all__ = [
+    "ESSAY_ENV",
+    "TEXTS_ENV",
+    "TextLookup",
+    "TextSources",
+    "find_text",
+    "read_named_file",
+    "text_sources",
+]
 
 #: Environment variable naming the folder(s) that hold document texts.
 TEXTS_ENV = "CLAIMGRAPH_TEXTS"
@@ -109,3 +117,20 @@ def find_text(store: ox.Store, claim: ox.NamedNode, folders: str | None = None) 
         f"to quote the claim's span, give --text FILE or put {name} in a folder named by "
         f"{TEXTS_ENV}{where}",
     )
+
+
+def read_named_file(path: Path, *, what: str) -> bytes:
+    """The bytes of a file the user named: unreadable is bad input (exit 2) in one line.
+
+    ``what`` says what a folder should have been ("--text takes a text file").
+    """
+    from .errors import InputError
+
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise InputError(f"is a folder; {what}", path=path) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}", path=path) from None

@@ -27,7 +27,13 @@ from .store import parse_rdf_file
 from .terms import CG, ONTOLOGY_GRAPH, SHAPES_GRAPH, compact
 from .texts import TextSources
 
-__all__ = ["ValidationResult", "ValidationReport", "validate_store", "validate_file"]
+__all__ = [
+    "ValidationResult",
+    "ValidationReport",
+    "run_pyshacl",
+    "validate_store",
+    "validate_file",
+]
 
 SH = "http://www.w3.org/ns/shacl#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -130,6 +136,21 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def run_pyshacl(data_graph, shapes_graph):  # type: ignore[no-untyped-def]
+    """pyshacl's report graph, run the one way claimgraph runs it (SHACL-AF, no inference)."""
+    from pyshacl import validate as shacl_validate
+
+    _conforms, report_graph, _text = shacl_validate(
+        data_graph,
+        shacl_graph=shapes_graph,
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+        inference="none",
+    )
+    return report_graph
+
+
 def _to_rdflib(quads: list[ox.Quad]):  # type: ignore[no-untyped-def]
     import rdflib
 
@@ -155,8 +176,6 @@ def validate_quads(
     With ``texts``, every anchor is also checked against its document's text; that runs first,
     so a ``--text`` file that cannot be used fails at once, not after the SHACL run.
     """
-    from pyshacl import validate as shacl_validate
-
     checks = None
     if texts is not None:
         store = ox.Store()
@@ -164,14 +183,7 @@ def validate_quads(
         checks = check_anchors(store, texts)
     data_graph = _to_rdflib(data + ontology)
     shapes_graph = _to_rdflib(shapes)
-    _conforms, report_graph, _text = shacl_validate(
-        data_graph,
-        shacl_graph=shapes_graph,
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-        inference="none",
-    )
+    report_graph = run_pyshacl(data_graph, shapes_graph)
     apply_draft_profile(report_graph, data_graph, shapes_graph)
     return _read_report(report_graph, data_graph, checks)
 

@@ -26,6 +26,7 @@ from ..errors import InputError, ParameterError
 from ..export import write_atomic
 from ..serialize import serialize_quads
 from ..terms import SHARED_FOLDER, mint_slug
+from ..texts import read_named_file
 from .analysis import analyse_text
 from .draft import IngestRun, build_draft
 from .references import parse_references
@@ -116,14 +117,7 @@ def ingest(
     source = Path(path)
     slug = _slug(doc, source)
     draft_path, text_path = _paths(source, slug, out)
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=source) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not an essay file", path=source) from None
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}", path=source) from None
+    data = read_named_file(source, what="ingest takes an essay file")
     try:
         text, was_html = decode_input(data)
     except IngestInputError as e:

@@ -56,18 +56,12 @@ def pyshacl_results(
 ) -> list[ShaclResult]:
     """pyshacl's results, run as claimgraph runs it (advanced, no inference)."""
     import rdflib
-    from pyshacl import validate
+
+    from ..validate import run_pyshacl
 
     data_graph = to_rdflib(data)
     shapes_graph = to_rdflib(shapes)
-    _conforms, report, _text = validate(
-        data_graph,
-        shacl_graph=shapes_graph,
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-        inference="none",
-    )
+    report = run_pyshacl(data_graph, shapes_graph)
     sh = rdflib.Namespace(SH)
     found = []
 
