@@ -9,6 +9,9 @@ the join, and a query about one claim scanned the store), or — where a query's
 allow that (see :func:`inline_constants`) — pyoxigraph's substitutions locally and a ``VALUES``
 row for a server. ``check_instance`` is the one instance check, run through an executor so that
 a local store and a remote endpoint give the same "did you mean".
+
+Over 400 lines because it holds both halves of binding (values to terms, terms into a query
+text); the second half (``bind`` and the query-text helpers) is the part to move out next.
 """
 
 from __future__ import annotations

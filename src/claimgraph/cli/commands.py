@@ -2,6 +2,8 @@
 
 Heavy modules (pyshacl, rdflib, the web server, the remote client) are imported inside the
 command that needs them: ``claimgraph query NAME`` must not pay for the others.
+Over 400 lines because it holds the body of every command (12 of them, with their output
+choices: tables, cards, reports), each around one library call.
 """
 
 from __future__ import annotations

@@ -16,6 +16,10 @@ parses HTTP, negotiates the media type and relays the bytes a worker produced. T
 sent only once the worker has the whole result. Every error response has one JSON shape::
 
     {"error": {"status": 400, "code": "query-syntax", "message": "line 1, column 8: …"}}
+
+Over 400 lines because :class:`Endpoint` holds every handler that shares its config, catalog,
+pool and cache (the SPARQL protocol's GET/POST/form/update dispatch is most of it); the update
+handlers are the part to move out next.
 """
 
 from __future__ import annotations

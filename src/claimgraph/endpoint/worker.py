@@ -2,6 +2,9 @@
 
 Runs only in the child (blocking code, no asyncio). The pool (``pool.py``) forks it and talks
 to it through :mod:`.wire` frames; nothing here knows about HTTP beyond the finished reply.
+Over 400 lines because the child's setup (limits, seccomp, descriptors, parent death) and its
+request handlers run in one process image that is forked or exec'd as a unit; the request
+handlers are the part to move out next.
 """
 
 from __future__ import annotations
