@@ -112,21 +112,31 @@ BLOCK_SERVER = """
 import sys
 class Block:
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in {"starlette", "uvicorn"}:
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        if name.split(".")[0] in {BLOCKED}:
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
 sys.meta_path.insert(0, Block())
-sys.argv = ["claimgraph", "serve", "--port", "0"]
+sys.argv = {ARGV}
 from claimgraph.cli import main
 main()
 """
 
 
-def test_serve_without_the_server_extra_says_how_to_install_it():
+@pytest.mark.parametrize(
+    ("blocked", "argv"),
+    [
+        ({"starlette", "uvicorn"}, ["claimgraph", "serve", "--port", "0"]),
+        # the web UI's templates are part of the extra too: serve imports them with the app
+        ({"jinja2"}, ["claimgraph", "serve", "--port", "0"]),
+        ({"jinja2"}, ["claimgraph", "site", "-o", "unused-site-folder"]),
+    ],
+)
+def test_serve_without_the_server_extra_says_how_to_install_it(blocked, argv, tmp_path):
+    code = BLOCK_SERVER.format(BLOCKED=repr(blocked), ARGV=repr(argv))
     done = subprocess.run(
-        [sys.executable, "-c", BLOCK_SERVER], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path
     )
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == (
-        "claimgraph: error: serve needs the server extra: pip install 'claimgraph[serve]'\n"
+        f"claimgraph: error: {argv[1]} needs the server extra: pip install 'claimgraph[serve]'\n"
     )

@@ -364,14 +364,25 @@ def _stdout_fd() -> int | None:
         return None
 
 
+#: What the ``serve`` extra brings (and what it pulls in): a command that needs one of them
+#: and finds it missing says which extra to install instead of a traceback.
+_SERVER_EXTRA = frozenset({"starlette", "uvicorn", "httptools", "anyio", "jinja2", "httpx"})
+
+
+def _server_extra_missing(command: str, e: ModuleNotFoundError) -> None:
+    """Raise the one-line hint if ``e`` is a missing part of the server extra."""
+    if e.name and e.name.split(".")[0] in _SERVER_EXTRA:
+        raise ClaimgraphError(
+            f"{command} needs the server extra: pip install 'claimgraph[serve]'"
+        ) from None
+
+
 def serve_command(**options: Any) -> int:
     try:
-        from .. import endpoint
+        # the app mounts the web UI: a missing jinja2 shows here, before anything listens
+        from .. import endpoint, web  # noqa: F401
     except ModuleNotFoundError as e:
-        if e.name and e.name.split(".")[0] in {"starlette", "uvicorn", "httptools", "anyio"}:
-            raise ClaimgraphError(
-                "serve needs the server extra: pip install 'claimgraph[serve]'"
-            ) from None
+        _server_extra_missing("serve", e)
         raise
     memory = options["worker_memory"]
     endpoint.run(
@@ -402,10 +413,7 @@ def site_command(output: str, text: str | None, workers: int, store: str | None)
         from ..web.data import ESSAY_ENV
         from ..web.site import build_site
     except ModuleNotFoundError as e:
-        if e.name and e.name.split(".")[0] in {"starlette", "jinja2", "anyio", "httpx"}:
-            raise ClaimgraphError(
-                "site needs the server extra: pip install 'claimgraph[serve]'"
-            ) from None
+        _server_extra_missing("site", e)
         raise
     if text is not None:
         import os
