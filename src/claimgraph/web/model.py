@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..terms import ID
+
 __all__ = [
     "ID",
     "ListFilters",
@@ -36,7 +38,6 @@ __all__ = [
     "source_queries",
 ]
 
-ID = "https://w3id.org/claimgraph/id/"
 DOC = ID + "doc/"
 SOURCE = ID + "source/"
 ACTOR = ID + "actor/"

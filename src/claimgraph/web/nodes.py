@@ -39,37 +39,43 @@ def _queries(build: Callable[[str], dict[str, str]], iri: str) -> dict[str, str]
         raise PageError(404, "no such page") from None
 
 
-async def source_page(endpoint: Endpoint, request: Request) -> Response:
-    source = model.SOURCE + request.path_params["slug"]
-    answers = await select_many(endpoint, _queries(model.source_queries, source))
+async def _node(
+    endpoint: Endpoint,
+    request: Request,
+    namespace: str,
+    build: Callable[[str], dict[str, str]],
+    kind: str,
+) -> tuple[str, dict, dict[str, str]]:
+    """The node's IRI, the answers of its page's queries, and its main row (404 if none)."""
+    iri = namespace + request.path_params["slug"]
+    answers = await select_many(endpoint, _queries(build, iri))
     main = answers["main"].values()
     if not main:
-        raise PageError(404, f"no source {request.path_params['slug']} in the graph")
+        raise PageError(404, f"no {kind} {request.path_params['slug']} in the graph")
+    return iri, answers, main[0]
+
+
+async def source_page(endpoint: Endpoint, request: Request) -> Response:
+    source, answers, info = await _node(
+        endpoint, request, model.SOURCE, model.source_queries, "source"
+    )
     claims = answers["claims"].values()
     documents = sorted({r["doc"] for r in claims if "doc" in r})
-    return page(request, "source.html", title=main[0].get("title") or source, iri=source,
-                info=main[0], claims=_group(claims, "how"), documents=documents)
+    return page(request, "source.html", title=info.get("title") or source, iri=source,
+                info=info, claims=_group(claims, "how"), documents=documents)
 
 
 async def actor_page(endpoint: Endpoint, request: Request) -> Response:
-    actor = model.ACTOR + request.path_params["slug"]
-    answers = await select_many(endpoint, _queries(model.actor_queries, actor))
-    main = answers["main"].values()
-    if not main:
-        raise PageError(404, f"no actor {request.path_params['slug']} in the graph")
-    return page(request, "actor.html", title=main[0].get("l") or actor, iri=actor,
-                info=main[0], claims=_group(answers["claims"].values(), "how"),
+    actor, answers, info = await _node(endpoint, request, model.ACTOR, model.actor_queries, "actor")
+    return page(request, "actor.html", title=info.get("l") or actor, iri=actor, info=info,
+                claims=_group(answers["claims"].values(), "how"),
                 works=answers["works"].values())
 
 
 async def event_page(endpoint: Endpoint, request: Request) -> Response:
-    event = model.EVENT + request.path_params["slug"]
-    answers = await select_many(endpoint, _queries(model.event_queries, event))
-    main = answers["main"].values()
-    if not main:
-        raise PageError(404, f"no event {request.path_params['slug']} in the graph")
-    return page(request, "event.html", title=main[0].get("l") or event, iri=event,
-                info=main[0], actors=answers["actors"].values(),
+    event, answers, info = await _node(endpoint, request, model.EVENT, model.event_queries, "event")
+    return page(request, "event.html", title=info.get("l") or event, iri=event, info=info,
+                actors=answers["actors"].values(),
                 claims=_group(answers["claims"].values(), "how"))
 
 
