@@ -421,6 +421,14 @@ def base_iri_of(text: str) -> str:
     return text
 
 
+def _shown(
+    paths: Sequence[str | Path], names: Sequence[str] | None
+) -> Iterator[tuple[Path, str]]:
+    """Each path with what messages call it (``names[i]``, else the path as given)."""
+    for i, path in enumerate(paths):
+        yield Path(path), names[i] if names is not None else str(path)
+
+
 def check_files(
     paths: Sequence[str | Path],
     *,
@@ -436,9 +444,7 @@ def check_files(
     iri = graph_iri(graph) if graph is not None else None
     base = base_iri_of(base_iri) if base_iri is not None else None
     checked = []
-    for i, path in enumerate(paths):
-        p = Path(path)
-        shown = names[i] if names is not None else str(path)
+    for p, shown in _shown(paths, names):
         quads = iter_rdf_file(p, graph=iri, display=shown, fmt=fmt, base_iri=base)
         count = sum(1 for _ in quads)
         checked.append(_Checked(p, shown, count, _stat(p)))
@@ -567,9 +573,7 @@ def _large_load(
     iri = graph_iri(graph) if graph is not None else None
     base = base_iri_of(base_iri) if base_iri is not None else None
     files = []
-    for i, path in enumerate(paths):
-        p = Path(path)
-        shown = names[i] if names is not None else str(path)
+    for p, shown in _shown(paths, names):
         _precheck(p, shown, fmt)
         files.append(_Checked(p, shown, -1, _stat(p)))
     if sum(f.identity[2] for f in files) <= WRITE_BATCH * _BYTES_PER_QUAD:
