@@ -182,6 +182,24 @@ def test_site_command_writes_the_pages_with_the_span(runner, tmp_path):
     assert resolve_links(out) == []
 
 
+@pytest.mark.parametrize("case", ["output is a file", "text is missing"])
+def test_site_bad_input_is_one_line_and_exit_2(runner, tmp_path, case):
+    from claimgraph.cli import app
+
+    taken = tmp_path / "taken"
+    taken.write_text("x", encoding="utf-8")
+    if case == "output is a file":
+        args, shown = ["site", "-o", str(taken)], f"{taken}: is a file; --output takes a folder"
+    else:
+        missing = tmp_path / "nowhere.txt"
+        args = ["site", "-o", str(tmp_path / "out"), "--text", str(missing)]
+        shown = f"{missing}: no such file"
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"claimgraph: error: {shown}\n"
+    assert not (tmp_path / "out").exists()
+
+
 def test_enumerate_header_offers_the_listed_values(tmp_path):
     from claimgraph.catalog import load_catalog
     from claimgraph.errors import CatalogError

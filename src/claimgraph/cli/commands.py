@@ -418,6 +418,9 @@ def site_command(output: str, text: str | None, workers: int, store: str | None)
     if text is not None:
         import os
 
+        from ..texts import read_named_file
+
+        read_named_file(Path(text), what="--text takes a text file")  # bad input: exit 2 now
         os.environ[ESSAY_ENV] = text  # the pages read the text in this process
     config = ServerConfig(store=_path(store), workers=workers)
     count = build_site(config, Path(output), report=_say)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from ..errors import InputError
 from .links import SITE_HEADER, site_file
 from .render import STATIC_DIR
 
@@ -43,11 +45,18 @@ def _server_path(file: str) -> str:
 
 def build_site(config: ServerConfig, output: Path, *, report: object = None) -> int:
     """Write every page reachable from the roots into ``output``; the number of files written."""
-    from starlette.testclient import TestClient
+    with warnings.catch_warnings():  # about the test client's HTTP library, not the pages
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from starlette.testclient import TestClient
 
     from ..endpoint.app import create_app
 
-    output.mkdir(parents=True, exist_ok=True)
+    if output.exists() and not output.is_dir():
+        raise InputError("is a file; --output takes a folder", path=output)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot create the folder: {e.strerror or e}", path=output) from None
     shutil.copytree(STATIC_DIR, output / "static", dirs_exist_ok=True)
     base = f"http://{config.host}:{config.port}"
     written = 0
