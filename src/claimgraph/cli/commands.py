@@ -264,7 +264,9 @@ def validate_command(
         return report.to_text().encode(), report.conforms, notes
 
     def work() -> tuple[bytes, bool, list[str]]:
-        return rendered(api.validate(_store(store), _path(data), text or (), engine=engine))
+        return rendered(
+            api.validate(_store(store), _path(data), text or (), engine=engine, folder=store)
+        )
 
     if endpoint is not None:
         if data is not None or text or engine != "compiler":

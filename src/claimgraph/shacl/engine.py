@@ -11,7 +11,8 @@ property shapes, is validated by pyshacl instead, and ``Outcome.notes`` says so)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..anchors import check_anchors
+from ..checkpoint import without_graphs
 from ..draftprofile import lower_missing_values
 from ..store import iter_rdf_file, parse_rdf_file
 from ..terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
@@ -222,23 +224,46 @@ def _data_graphs(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
     )
 
 
+@contextlib.contextmanager
+def _data_rows(
+    store: ox.Store, graphs: list[ox.NamedNode | ox.DefaultGraph], folder: str | Path | None
+) -> Iterator[StoreRows]:
+    """The data graph to query: on an on-disk store (``folder``), the union of a checkpoint's
+    graphs without the shapes graph (:mod:`claimgraph.checkpoint`: one index seek per lookup
+    instead of one per graph); else, or if no checkpoint can be made, the list of graphs."""
+    if folder is None:
+        yield StoreRows(store, graphs)
+        return
+    with without_graphs(store, folder, [ox.NamedNode(SHAPES_GRAPH)]) as copy:
+        rows = StoreRows(store, graphs) if copy is None else StoreRows(copy)
+        copy = None
+        try:
+            yield rows
+        finally:
+            rows.store = store  # the checkpoint closes with its last reference, then goes
+
+
 def validate_store(
     store: ox.Store,
     texts: TextSources | None = None,
     *,
     engine: str = "compiler",
     threads: int | None = None,
+    folder: str | Path | None = None,
 ) -> CompiledReport:
     """:func:`claimgraph.validate.validate_store` with this engine: the store's documents (and
-    ontology) against its shapes graph and, with ``texts``, every anchor against its text."""
+    ontology) against its shapes graph and, with ``texts``, every anchor against its text.
+
+    ``folder``: the folder an on-disk ``store`` was opened from; its checkpoint is then read
+    (:func:`_data_rows`), several times faster on a large store.
+    """
     checks = check_anchors(store, texts) if texts is not None else None
     graphs = _data_graphs(store)
     shapes = list(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
     # read only if pyshacl runs (``auto`` reads it only when a shape falls back)
     data = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
-    outcome = shacl_results(
-        StoreRows(store, graphs), shapes, engine=engine, data=data, threads=threads
-    )
+    with _data_rows(store, graphs, folder if engine != "pyshacl" else None) as rows:
+        outcome = shacl_results(rows, shapes, engine=engine, data=data, threads=threads)
     return to_report(outcome.results, _labels(store), checks, outcome.notes)
 
 
