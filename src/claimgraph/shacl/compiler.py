@@ -159,7 +159,7 @@ class _Compiler:
                     cols.append(f"({var} AS ?{name})" if var != f"?{name}" else var)
             text = (
                 f"{head}SELECT DISTINCT {' '.join(cols)} {self.dataset}WHERE {{ "
-                f"{focus('?this')} {piece.pattern} }}"
+                f"{focus('?this')} {piece.top or piece.pattern} }}"
             )
             component = piece.iri or ox.NamedNode(f"{SH}{piece.component}ConstraintComponent")
             out.append(Check(text, shape, component, messages=piece.messages))

@@ -85,12 +85,33 @@ class Components:
             return f"BIND({f} AS {v})"
         return f"{f} {shape.path.sparql} {v} ."
 
-    def per_value(self, shape: Shape, f: str, component: str, ok: Callable[[str], str]) -> Piece:
+    def per_value(
+        self,
+        shape: Shape,
+        f: str,
+        component: str,
+        ok: Callable[[str], str],
+        conforming: Callable[[str], str] | None = None,
+    ) -> Piece:
+        """Violations: the value nodes for which ``ok`` is not true. ``conforming`` (optional):
+        a pattern binding only its argument to every conforming node, for :attr:`Piece.top`."""
         if shape.path is None:
-            return Piece(component, f"FILTER(!COALESCE({ok(f)}, false))", value=f)
+            top = f"MINUS {{ {conforming(f)} }}" if conforming else None
+            return Piece(component, f"FILTER(!COALESCE({ok(f)}, false))", value=f, top=top)
         v = self.fresh()
+        values = self.values(shape, f, v)
         return Piece(
-            component, f"{self.values(shape, f, v)} FILTER(!COALESCE({ok(v)}, false))", value=v
+            component,
+            f"{values} FILTER(!COALESCE({ok(v)}, false))",
+            value=v,
+            top=f"{values} MINUS {{ {conforming(v)} }}" if conforming else None,
+        )
+
+    def bounded(self, shape: Shape) -> bool:
+        """Whether the path can be read unbound at reasonable cost: no ``*``, ``+`` or ``?``
+        (which would reach every node of the store at length zero)."""
+        return shape.path is not None and not any(
+            op in re.sub(r"<[^>]*>", "", shape.path.sparql) for op in "*+?"
         )
 
     def count(self, shape: Shape, f: str) -> tuple[str, str]:
@@ -113,7 +134,15 @@ class Components:
             raise Unsupported(node, "sh:sparql", "handled by the SPARQL constraint compiler")
         if name == "class":
             c = sparql_term(value, node, "sh:class")
-            return [self.per_value(shape, f, comp, lambda v: f"EXISTS {{ {v} {CLASS_PATH} {c} }}")]
+            return [
+                self.per_value(
+                    shape,
+                    f,
+                    comp,
+                    lambda v: f"EXISTS {{ {v} {CLASS_PATH} {c} }}",
+                    lambda v: f"{v} {CLASS_PATH} {c}",
+                )
+            ]
         if name == "datatype":
             if not isinstance(value, ox.NamedNode):
                 raise Unsupported(node, "sh:datatype", f"{value} is no IRI")
@@ -196,13 +225,23 @@ class Components:
             if name == "minCount" and n == 0:
                 return []
             if name == "minCount" and n == 1 and shape.path is not None:
-                return [
-                    Piece(comp, f"FILTER NOT EXISTS {{ {self.values(shape, f, self.fresh())} }}")
-                ]
+                values = self.values(shape, f, self.fresh())
+                top = f"MINUS {{ {values} }}" if self.bounded(shape) else None
+                return [Piece(comp, f"FILTER NOT EXISTS {{ {values} }}", top=top)]
+            top = None
+            if name == "maxCount" and n > 0 and self.bounded(shape):
+                v = self.fresh()
+                top = (
+                    f"{{ SELECT {f} WHERE {{ {self.values(shape, f, v)} }} GROUP BY {f} "
+                    f"HAVING (COUNT(DISTINCT {v}) > {n}) }}"
+                )
             if name == "maxCount" and n == 0 and shape.path is not None:
-                return [Piece(comp, f"FILTER EXISTS {{ {self.values(shape, f, self.fresh())} }}")]
+                # no top form: sh:maxCount 0 mostly guards a few nodes a SPARQL target found
+                values = self.values(shape, f, self.fresh())
+                return [Piece(comp, f"FILTER EXISTS {{ {values} }}")]
             pattern, c = self.count(shape, f)
-            return [Piece(comp, f"{pattern} FILTER({c} {'<' if name == 'minCount' else '>'} {n})")]
+            op = "<" if name == "minCount" else ">"
+            return [Piece(comp, f"{pattern} FILTER({c} {op} {n})", top=top)]
         if name == "uniqueLang":
             if not (isinstance(value, ox.Literal) and value.value == "true"):
                 return []  # only "true" turns it on ("1"^^xsd:boolean does not, says the suite)
