@@ -98,7 +98,8 @@ def test_a_killed_validation_leaves_a_checkpoint_the_next_one_removes(disk_store
 
 
 def test_the_cli_validates_a_store_through_a_checkpoint(
-    disk_store: Path, runner  # type: ignore[no-untyped-def]
+    disk_store: Path,
+    runner,  # type: ignore[no-untyped-def]
 ) -> None:
     _fill(disk_store)
     from claimgraph.cli import app

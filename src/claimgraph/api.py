@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .catalog import Catalog, StoredQuery, load_catalog, parse_stored_query
-from .errors import ParameterError
+from .errors import InputError, ParameterError
 from .render import render_result
 from .resources import bundled_dir
 from .sparql import LocalExecutor, query_text_from, run_request
@@ -22,6 +22,8 @@ TYPE_CHECKING = False  # typing costs a cold command time; annotations are strin
 if TYPE_CHECKING:
     from typing import BinaryIO
 
+    from .executor import Executor
+
 __all__ = [
     "parse_param_options",
     "list_queries",
@@ -30,6 +32,7 @@ __all__ = [
     "query_text_from",
     "load_into",
     "validate",
+    "document_term",
     "export",
     "show_claim",
 ]
@@ -152,6 +155,7 @@ def validate(  # type: ignore[no-untyped-def]
     essay: str | None = None,
     engine: str = "compiler",
     folder: str | Path | None = None,
+    doc: str | None = None,
 ):
     """Validate the store's documents (or one file) against the shapes; see ``validate.py``.
 
@@ -163,11 +167,18 @@ def validate(  # type: ignore[no-untyped-def]
     support) or ``pyshacl`` (the reference validator); the report is the same. ``folder``: the
     folder an on-disk ``store`` was opened from, so that the compiler reads a checkpoint of it
     without the shapes graph (:mod:`claimgraph.checkpoint`; several times faster when large).
+    ``doc``: validate one document of the store (IRI, prefixed name or slug): its graph with
+    the shared graph and the ontology, and its anchors.
     """
     from .texts import text_sources
 
+    document = None
+    if doc is not None:
+        if data_file is not None:
+            raise InputError("--doc picks a document of the store; it cannot go with --data")
+        document = document_term(LocalExecutor(store), doc)
     sources = text_sources(texts, folders, essay) if check_texts else None
-    if engine == "pyshacl":
+    if engine == "pyshacl" and document is None:
         from .validate import validate_file, validate_store
 
         if data_file is not None:
@@ -179,7 +190,21 @@ def validate(  # type: ignore[no-untyped-def]
         raise ValueError(f"engine {engine!r} is not one of {', '.join(shacl.ENGINES)}")
     if data_file is not None:
         return shacl.validate_file(store, data_file, sources, engine=engine)
-    return shacl.validate_store(store, sources, engine=engine, folder=folder)
+    return shacl.validate_store(store, sources, engine=engine, folder=folder, doc=document)
+
+
+def document_term(executor: Executor, doc: str) -> ox.NamedNode:
+    """A document given as IRI, prefixed name or slug, checked to be a ``cg:Document`` where
+    ``executor`` answers (else a :class:`ParameterError` with "did you mean")."""
+    from .binding import check_instance, to_term
+    from .catalog import Parameter
+    from .terms import CG
+
+    param = Parameter("doc", "iri", "IRI of a cg:Document", class_iri=CG + "Document")
+    term = to_term(doc, param, executor)
+    assert isinstance(term, ox.NamedNode)
+    check_instance(executor, term, param)
+    return term
 
 
 def export(

@@ -251,6 +251,7 @@ def validate_command(
     engine: str = "compiler",
     endpoint: str | None = None,
     timeout: float | None = None,
+    doc: str | None = None,
 ) -> int:
     from .. import api
     from ..isolate import run_isolated
@@ -265,7 +266,9 @@ def validate_command(
 
     def work() -> tuple[bytes, bool, list[str]]:
         return rendered(
-            api.validate(_store(store), _path(data), text or (), engine=engine, folder=store)
+            api.validate(
+                _store(store), _path(data), text or (), engine=engine, folder=store, doc=doc
+            )
         )
 
     if endpoint is not None:
@@ -278,7 +281,8 @@ def validate_command(
         from ..shacl import validate_executor
 
         remote = RemoteExecutor(endpoint, timeout=30.0 if timeout is None else timeout)
-        body, conforms, notes = rendered(validate_executor(remote))
+        document = api.document_term(remote, doc) if doc is not None else None
+        body, conforms, notes = rendered(validate_executor(remote, doc=document))
     else:
         body, conforms, notes = run_isolated(work)
     for note in notes:

@@ -397,6 +397,12 @@ COMMANDS: tuple[Command, ...] = (
                 metavar="FILE",
             ),
             Opt(
+                ("--doc",),
+                "Only this document (IRI, prefixed name or slug): its graph, with the shared "
+                "graph and the ontology, and its anchors. Default: every document.",
+                metavar="DOC",
+            ),
+            Opt(
                 ("--text",),
                 "A document's text, to check its anchors' spans against (repeatable: one per "
                 "document, matched by SHA-256, then file name). Default: each document's file "

@@ -23,7 +23,7 @@ from ..anchors import check_anchors
 from ..checkpoint import without_graphs
 from ..draftprofile import lower_missing_values
 from ..store import iter_rdf_file, parse_rdf_file
-from ..terms import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from ..terms import CG, ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH
 from ..texts import TextSources
 from ..validate import ValidationReport
 from .compiler import Check, Compiled, compile_shapes
@@ -42,6 +42,7 @@ __all__ = [
     "Outcome",
     "run_checks",
     "shacl_results",
+    "document_graphs",
     "validate_store",
     "validate_quads",
     "validate_file",
@@ -50,6 +51,8 @@ __all__ = [
 
 ENGINES = ("compiler", "auto", "pyshacl")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DOCUMENT = ox.NamedNode(CG + "Document")
 
 
 @dataclass
@@ -243,6 +246,22 @@ def _data_rows(
             rows.store = store  # the checkpoint closes with its last reference, then goes
 
 
+def document_graphs(store: ox.Store, doc: ox.NamedNode) -> list[ox.NamedNode | ox.DefaultGraph]:
+    """What one document's validation reads: the graphs that say it is a ``cg:Document`` (its
+    own, by convention), with the shared graph (actors, works) and the ontology.
+
+    Its report keeps the results about nodes the document's own graphs describe (a subject
+    there): a shared node's provenance spans documents (an event is dated by the document that
+    mentions it), so a shared node is judged by a validation of the whole store."""
+    holding = {q.graph_name for q in store.quads_for_pattern(doc, RDF_TYPE, DOCUMENT, None)}
+    named = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    holding |= {ox.NamedNode(g) for g in (SHARED_GRAPH, ONTOLOGY_GRAPH) if g in named}
+    return sorted(
+        (g for g in holding if isinstance(g, ox.NamedNode | ox.DefaultGraph)),
+        key=lambda g: "" if isinstance(g, ox.DefaultGraph) else g.value,
+    )
+
+
 def validate_store(
     store: ox.Store,
     texts: TextSources | None = None,
@@ -250,20 +269,35 @@ def validate_store(
     engine: str = "compiler",
     threads: int | None = None,
     folder: str | Path | None = None,
+    doc: ox.NamedNode | None = None,
 ) -> CompiledReport:
     """:func:`claimgraph.validate.validate_store` with this engine: the store's documents (and
     ontology) against its shapes graph and, with ``texts``, every anchor against its text.
 
     ``folder``: the folder an on-disk ``store`` was opened from; its checkpoint is then read
-    (:func:`_data_rows`), several times faster on a large store.
+    (:func:`_data_rows`), several times faster on a large store. ``doc``: one document only
+    (:func:`document_graphs`, and its anchors); read as a short list of graphs, not through a
+    checkpoint (dropping every other document from one would cost more than it saves).
     """
     checks = check_anchors(store, texts) if texts is not None else None
-    graphs = _data_graphs(store)
+    if doc is not None and checks is not None:
+        checks = [c for c in checks if c.document == doc]
+    graphs = _data_graphs(store) if doc is None else document_graphs(store, doc)
+    if doc is not None:
+        folder = None
     shapes = list(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
     # read only if pyshacl runs (``auto`` reads it only when a shape falls back)
     data = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
     with _data_rows(store, graphs, folder if engine != "pyshacl" else None) as rows:
         outcome = shacl_results(rows, shapes, engine=engine, data=data, threads=threads)
+    if doc is not None:
+        own = [g for g in graphs if getattr(g, "value", "") not in (SHARED_GRAPH, ONTOLOGY_GRAPH)]
+        outcome.results = [
+            r
+            for r in outcome.results
+            if not isinstance(r.focus, ox.Literal)
+            and any(True for g in own for _ in store.quads_for_pattern(r.focus, None, None, g))
+        ]
     return to_report(outcome.results, _labels(store), checks, outcome.notes)
 
 
@@ -368,21 +402,53 @@ def validate_executor(
     shapes_graph: str = SHAPES_GRAPH,
     threads: int | None = None,
     lateral: bool = False,
+    doc: ox.NamedNode | None = None,
 ) -> ValidationReport:
     """Validate what a claimgraph :class:`~claimgraph.executor.Executor` (e.g. a
     ``RemoteExecutor`` on a SPARQL server) holds, without downloading it.
 
     The shapes are read from the graph ``shapes_graph`` (one CONSTRUCT), the data graph is
-    every other named graph (listed by one query and named in each query's ``FROM``).
+    every other named graph (listed by one query and named in each query's ``FROM``) or, for
+    one ``doc``, the graphs :func:`document_graphs` would pick there.
     ``lateral`` stays off by default: LATERAL is not standard SPARQL 1.1 yet.
     """
     rows = ExecutorRows(executor)
     shapes_text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{shapes_graph}> {{ ?s ?p ?o }} }}"
     shapes = executor.query(shapes_text, source="shacl").triples
+    listing = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     graphs = sorted(
         g.value
-        for row in rows.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        for row in rows.select(listing)
         if isinstance(g := row.get("g"), ox.NamedNode) and g.value != shapes_graph
     )
+    own: list[str] = []
+    if doc is not None:
+        stating = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {doc} a {DOCUMENT} }} }}"
+        own = [
+            g.value for row in rows.select(stating) if isinstance(g := row.get("g"), ox.NamedNode)
+        ]
+        graphs = [g for g in graphs if g in own or g in (SHARED_GRAPH, ONTOLOGY_GRAPH)]
     outcome = shacl_results(rows, shapes, threads=threads, dataset=graphs, lateral=lateral)
+    if doc is not None:
+        outcome.results = _described_in(rows, outcome.results, own)
     return to_report(outcome.results, _executor_labels(rows, outcome.results))
+
+
+def _described_in(
+    rows: RowExecutor, results: list[ShaclResult], graphs: list[str]
+) -> list[ShaclResult]:
+    """The results whose focus is a subject in ``graphs`` (see :func:`document_graphs`), asked
+    in a few VALUES queries; a blank-node focus cannot be named to a server, and is kept."""
+    iris = sorted({r.focus.value for r in results if isinstance(r.focus, ox.NamedNode)})
+    within = " ".join(str(ox.NamedNode(g)) for g in graphs)
+    found: set[str] = set()
+    for start in range(0, len(iris), 200):
+        chunk = " ".join(str(ox.NamedNode(i)) for i in iris[start : start + 200])
+        text = (
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?g {{ {within} }} "
+            "GRAPH ?g { ?s ?p ?o } }"
+        )
+        found |= {
+            s.value for row in rows.select(text) if isinstance(s := row.get("s"), ox.NamedNode)
+        }
+    return [r for r in results if not isinstance(r.focus, ox.NamedNode) or r.focus.value in found]
