@@ -17,11 +17,14 @@ import pyoxigraph as ox
 from .errors import ShapesError
 from .paths import Path, read_path
 
-__all__ = ["SH", "RDF", "RDFS", "Shape", "ShapesGraph", "read_shapes", "Term"]
+__all__ = ["SH", "RDF", "RDFS", "COMPILER_SELECT", "Shape", "ShapesGraph", "read_shapes", "Term"]
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+#: On a SPARQL target: a SELECT of the same focus nodes, in a form this compiler runs faster
+#: than sh:select's (pyshacl ignores it); see the shapes file, where claimgraph's targets use it.
+COMPILER_SELECT = "https://w3id.org/claimgraph/shapes#compilerSelect"
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -203,7 +206,7 @@ def _read_shape(g: ShapesGraph, node: Term) -> Shape:
     for target in g.objects(node, SH + "target"):
         if _is_true(g.one(target, SH + "deactivated")):
             continue
-        select = g.one(target, SH + "select")
+        select = g.one(target, COMPILER_SELECT) or g.one(target, SH + "select")
         if select is None:
             raise ShapesError(f"shape {node}: sh:target {target} has no sh:select")
         shape.sparql_targets.append((select.value, g.prefixes(target)))
