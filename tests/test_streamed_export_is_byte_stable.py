@@ -45,6 +45,9 @@ LINES = [
     '<http://example.org/a> <http://example.org/p> "<http://purl.org/dc/terms/x> \\"^^<'
     'http://xmlns.com/foaf/0.1/x> ." .',
     '<http://example.org/a> <http://example.org/p> "x"@en-gb .',
+    # nor does an item of another document inside a literal (two documents: no claim: prefix)
+    '<http://example.org/a> <http://example.org/p> '
+    '"<https://w3id.org/claimgraph/id/doc/other/section/s1>" .',
     "<http://example.org/ab> <http://example.org/p> <http://example.org/a> .",
     "<http://example.org/a> <http://example.org/pq> <http://example.org/a> .",
     "<https://w3id.org/claimgraph/id/doc/essay/claim/c1> "
@@ -112,6 +115,7 @@ def test_two_load_orders_give_the_bytes_of_the_in_memory_export(
         declared = [i for i, line in enumerate(lines) if line.startswith(b"@prefix ")]
         assert declared == list(range(len(declared))) and len(declared) >= 3
         assert b"dcterms:" not in out and b"foaf:" not in out
+        assert b"@prefix claim: <https://w3id.org/claimgraph/id/doc/essay/claim/>" in out
 
 
 def test_runs_beyond_the_chunk_are_spilled_and_merged(tmp_path, tiny_runs, monkeypatch):

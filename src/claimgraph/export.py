@@ -223,6 +223,34 @@ def _chunk_iris(chunk: list[bytes]) -> set[str]:
     return iris
 
 
+#: The namespace part of an item minted under a document (``doc/DOC/KIND/``), as written.
+_DOC_ITEM = re.compile(re.escape(b"<" + _DOC) + rb'([^/<>" \n]*)/([^/<>" \n]*)/')
+_IMPLICIT = {_XSD_STRING: b'"', _RDF_LANG_STRING: b'"@'}
+
+
+def _facts_beyond(text: bytes, known: PrefixFacts) -> bool:
+    """Whether the lines ``text`` may have prefix facts that ``known`` lacks.
+
+    Every IRI term is written ``<iri>``, so a namespace that no ``<`` followed by it occurs in
+    (found at C speed) has no IRI in the lines, and a document and kind with no item written
+    has none; text in literals may only make this say yes. When it says no, the exact facts
+    (:func:`_chunk_iris`, several times slower) would add nothing: after a graph's first
+    chunk that is the usual case.
+    """
+    used, kinds = known
+    for prefix, ns in PREFIXES.items():
+        if prefix not in used and b"<" + ns.encode() in text:
+            return True
+    for iri, mark in _IMPLICIT.items():  # a plain literal means xsd:string, a language one rdf:
+        if not any(iri.startswith(PREFIXES[p]) for p in used) and mark in text:
+            return True
+    if b"<" + _DOC in text:
+        for doc, kind in set(_DOC_ITEM.findall(text)):
+            if doc.decode() not in kinds.get(kind.decode(), ()):
+                return True
+    return False
+
+
 class _Sorter:
     """Takes a graph's N-Triples from ``Store.dump`` (as a file it writes) and sorts it in runs."""
 
@@ -260,18 +288,23 @@ class _Sorter:
         chunk, self.chunk = self.chunk, []
         chunk.sort()
         self.count += len(chunk)
-        if self.facts is not None:
-            add_prefix_facts(self.facts, prefix_facts(_chunk_iris(chunk)))
+        text = b"\n".join(chunk)
+        self._add_facts(chunk, text)
         run = tempfile.TemporaryFile(prefix="claimgraph-export-")
         self.graph.runs.append(run)
-        run.write(b"\n".join(chunk) + b"\n")
+        run.write(text)
+        run.write(b"\n")
+
+    def _add_facts(self, chunk: list[bytes], text: bytes) -> None:
+        if self.facts is not None and _facts_beyond(text, self.facts):
+            add_prefix_facts(self.facts, prefix_facts(_chunk_iris(chunk)))
 
     def close(self) -> None:
         assert not self.rest, "N-Triples from the store end with a line break"
         self.chunk.sort()
         self.count += len(self.chunk)
         if self.facts is not None and self.chunk:
-            add_prefix_facts(self.facts, prefix_facts(_chunk_iris(self.chunk)))
+            self._add_facts(self.chunk, b"\n".join(self.chunk))
         self.graph.last = self.chunk
 
 
