@@ -142,3 +142,21 @@ def test_the_bundled_graphs_stream_to_the_bytes_of_the_in_memory_export(tiny_run
         for fmt in ("turtle", "ntriples"):
             assert export_graphs(store, graph=graph, fmt=fmt) == _in_memory(store, graph, fmt)
     assert export_graphs(store, fmt="nquads") == _in_memory(store, None, "nquads")
+
+
+@pytest.mark.parametrize(
+    ("literal", "prefix"),
+    [('"plain"', b"xsd:"), ('"tagged"@en', b"rdf:"), ('"t"^^<urn:t>', None)],
+)
+def test_literals_alone_declare_the_prefixes_of_their_datatypes(
+    tmp_path, tiny_runs, literal, prefix
+):
+    """A plain literal is an xsd:string and a tagged one an rdf:langString even where no IRI of
+    those namespaces is written; text that only looks like such literals declares nothing."""
+    lines = [f"<http://example.org/s{i}> <http://example.org/p> {literal} ." for i in range(40)]
+    lines.append('<http://example.org/t> <http://example.org/p> "a\\" .\\"@en ."^^<urn:t> .')
+    (store, _) = _stores(tmp_path, lines)
+    out = export_graphs(store, graph=G, fmt="turtle")
+    assert out == _in_memory(store, G, "turtle")
+    declared = [line.split(b" ")[1] for line in out.split(b"\n") if line.startswith(b"@prefix ")]
+    assert declared == ([] if prefix is None else [prefix])

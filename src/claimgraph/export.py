@@ -29,7 +29,7 @@ import itertools
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,7 +45,7 @@ from .serialize import (
     serialize_quads,
     sort_prefix_lines,
 )
-from .terms import PREFIXES
+from .terms import PREFIXES, split_document_item
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -189,66 +189,96 @@ _TRIPLE_LINE = re.compile(
     + rb"|@([^ \n]+))?|(.+)) \.$",
     re.M,
 )
-_DOC = PREFIXES["doc"].encode()
+_DOC_STR = PREFIXES["doc"]
+_DOC = _DOC_STR.encode()
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def _chunk_iris(chunk: list[bytes]) -> set[str]:
-    """The IRIs of a chunk of lines without blank nodes, datatypes included (as
-    :func:`serialize.used_prefixes` counts them), cut to their namespaces."""
-    rows = _TRIPLE_LINE.findall(b"\n".join(chunk))
-    if len(rows) != len(chunk):  # a line of another shape: ask the parser
+def _line_iris(line: bytes) -> set[str]:
+    """The IRIs of one line without blank nodes, datatypes included (as
+    :func:`serialize.used_prefixes` counts them: the terms of a triple term are not)."""
+    row = _TRIPLE_LINE.match(line)
+    if row is None:  # a line of another shape: ask the parser
         iris: set[str] = set()
-        for t in ox.parse(b"\n".join(chunk) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+        for t in ox.parse(line + b"\n", format=ox.RdfFormat.N_TRIPLES):
             for term in (t.subject, t.predicate, t.object):
                 if isinstance(term, ox.NamedNode):
                     iris.add(term.value)
                 elif isinstance(term, ox.Literal):
                     iris.add(term.datatype.value)
         return iris
-    if not rows:
-        return set()
-    s, p, o, literal, typed, datatype, language, _ = zip(*rows, strict=True)
-    found = {*s, *p, *o, *datatype}
-    found.discard(b"")
-    # what matters of an IRI for the prefixes is its namespace (up to its last "/" or "#",
-    # as every prefix ends), or all of it for an item minted under a document
-    cut = {i if i.startswith(_DOC) else i[: max(i.rfind(b"/"), i.rfind(b"#")) + 1] for i in found}
-    iris = {i.decode() for i in cut}
-    if any(language):
+    s, p, o, literal, _, datatype, language, _ = row.groups()
+    iris = {i.decode() for i in (s, p, o, datatype) if i is not None}
+    if language is not None:
         iris.add(_RDF_LANG_STRING)
-    if b'"' in set(map(b"".join, zip(literal, typed, language, strict=True))):  # a plain one
+    elif literal is not None and datatype is None:
         iris.add(_XSD_STRING)
     return iris
 
 
-#: The namespace part of an item minted under a document (``doc/DOC/KIND/``), as written.
+def _on_some_line(
+    text: bytes, needle: bytes, test: Callable[[set[str]], bool], start: int = 0
+) -> bool:
+    """Whether some line of ``text`` holding ``needle`` (from ``start`` on) has IRIs that pass
+    ``test``."""
+    at = text.find(needle, start)
+    while at >= 0:
+        start = text.rfind(b"\n", 0, at) + 1
+        end = text.find(b"\n", at)
+        end = len(text) if end < 0 else end
+        if test(_line_iris(text[start:end])):
+            return True
+        at = text.find(needle, end)
+    return False
+
+
+#: Where an item minted under a document is written: ``<doc/DOC/KIND/``.
 _DOC_ITEM = re.compile(re.escape(b"<" + _DOC) + rb'([^/<>" \n]*)/([^/<>" \n]*)/')
-_IMPLICIT = {_XSD_STRING: b'"', _RDF_LANG_STRING: b'"@'}
+#: Lines whose object is a plain literal (xsd:string), or one with a language (rdf:langString).
+_PLAIN = re.compile(rb'" \.$', re.M)
+_LANGUAGE = re.compile(rb'"@[A-Za-z0-9-]+ \.$', re.M)
 
 
-def _facts_beyond(text: bytes, known: PrefixFacts) -> bool:
-    """Whether the lines ``text`` may have prefix facts that ``known`` lacks.
+def _new_facts(text: bytes, known: PrefixFacts) -> PrefixFacts:
+    """The prefix facts of the lines ``text`` (no blank nodes) that ``known`` lacks.
 
-    Every IRI term is written ``<iri>``, so a namespace that no ``<`` followed by it occurs in
-    (found at C speed) has no IRI in the lines, and a document and kind with no item written
-    has none; text in literals may only make this say yes. When it says no, the exact facts
-    (:func:`_chunk_iris`, several times slower) would add nothing: after a graph's first
-    chunk that is the usual case.
+    Every IRI term is written ``<iri>``, so a namespace or a document's kind of items that no
+    ``<`` followed by it occurs in (a search at C speed) has no IRI in the lines; where one
+    occurs, the line is read exactly, as literals may hold such text, until one has it as a
+    term. Splitting every line (as the in-memory way reads every term) took about a fifth of a
+    1M-triple Turtle export; after a graph's first chunk there is rarely anything to read.
     """
     used, kinds = known
+    more: set[str] = set()
     for prefix, ns in PREFIXES.items():
-        if prefix not in used and b"<" + ns.encode() in text:
-            return True
-    for iri, mark in _IMPLICIT.items():  # a plain literal means xsd:string, a language one rdf:
-        if not any(iri.startswith(PREFIXES[p]) for p in used) and mark in text:
-            return True
+
+        def under(iris: set[str], ns: str = ns) -> bool:
+            return any(i.startswith(ns) for i in iris)
+
+        if prefix not in used and _on_some_line(text, b"<" + ns.encode(), under):
+            more.add(prefix)
+    implicit = ((_XSD_STRING, _PLAIN), (_RDF_LANG_STRING, _LANGUAGE))
+    for iri, line_end in implicit:
+        prefix = next(p for p, ns in PREFIXES.items() if iri.startswith(ns))
+        if prefix not in used and prefix not in more and line_end.search(text):
+            more.add(prefix)
+    found: dict[str, set[str]] = {}
     if b"<" + _DOC in text:
-        for doc, kind in set(_DOC_ITEM.findall(text)):
-            if doc.decode() not in kinds.get(kind.decode(), ()):
-                return True
-    return False
+        first: dict[tuple[bytes, bytes], int] = {}
+        for m in _DOC_ITEM.finditer(text):
+            first.setdefault(m.groups(), m.start())  # type: ignore[arg-type]
+        for (doc_b, kind_b), at in first.items():
+            doc, kind = doc_b.decode(), kind_b.decode()
+            if doc in kinds.get(kind, ()) or not split_document_item(f"{_DOC_STR}{doc}/{kind}/x"):
+                continue  # known, or no item can have this document and kind
+
+            def item(iris: set[str], doc: str = doc, kind: str = kind) -> bool:
+                return any((split_document_item(i) or ())[:2] == (doc, kind) for i in iris)
+
+            if _on_some_line(text, b"<" + _DOC + doc_b + b"/" + kind_b + b"/", item, at):
+                found.setdefault(kind, set()).add(doc)
+    return more, found
 
 
 class _Sorter:
@@ -289,22 +319,22 @@ class _Sorter:
         chunk.sort()
         self.count += len(chunk)
         text = b"\n".join(chunk)
-        self._add_facts(chunk, text)
+        self._add_facts(text)
         run = tempfile.TemporaryFile(prefix="claimgraph-export-")
         self.graph.runs.append(run)
         run.write(text)
         run.write(b"\n")
 
-    def _add_facts(self, chunk: list[bytes], text: bytes) -> None:
-        if self.facts is not None and _facts_beyond(text, self.facts):
-            add_prefix_facts(self.facts, prefix_facts(_chunk_iris(chunk)))
+    def _add_facts(self, text: bytes) -> None:
+        if self.facts is not None:
+            add_prefix_facts(self.facts, _new_facts(text, self.facts))
 
     def close(self) -> None:
         assert not self.rest, "N-Triples from the store end with a line break"
         self.chunk.sort()
         self.count += len(self.chunk)
         if self.facts is not None and self.chunk:
-            self._add_facts(self.chunk, b"\n".join(self.chunk))
+            self._add_facts(b"\n".join(self.chunk))
         self.graph.last = self.chunk
 
 
