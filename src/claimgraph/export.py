@@ -428,8 +428,12 @@ def _turtle(lines: Iterator[bytes], prefixes: dict[str, str]) -> Iterator[bytes]
 
 
 def _turtle_group(batch: list[bytes], prefixes: dict[str, str], *, first: bool) -> bytes:
-    """One group as Turtle: the prefix lines (sorted) only in the first."""
-    triples = ox.parse(b"\n".join(batch) + b"\n", format=ox.RdfFormat.N_TRIPLES)
+    """One group as Turtle: the prefix lines (sorted) only in the first.
+
+    The lines are the store's own N-Triples, so they are parsed ``lenient``: without checking
+    each IRI again, which was about half of this step (the same triples come out).
+    """
+    triples = ox.parse(b"\n".join(batch) + b"\n", format=ox.RdfFormat.N_TRIPLES, lenient=True)
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     return sort_prefix_lines(data) if first else data[_header_length(data) :]
 
