@@ -12,13 +12,15 @@ leaves the store exactly as it was; the second pass parses again and writes, in 
 larger load (by count, or by input size without counting) is written into a staging copy
 through pyoxigraph's bulk loader -- not atomic, but the copy is thrown away on any error and
 only swapped in complete, so it needs no first pass: about 3x faster at 1M quads than
-transactions, at the bulk loader's memory.
+transactions, at the bulk loader's memory. N-Triples and N-Quads are parsed by the bulk loader
+itself (``Store.bulk_load(path=...)``), as fast as pyoxigraph loads a file; other formats go
+through :func:`iter_rdf_file` (``_bulk_write``).
 ``load_into_folder`` (the ``load`` command) is all-or-nothing even under SIGKILL or a full disk:
 a load of one transaction into an existing store is written in place; a larger one, or one that
 creates the store, is written into a staging copy that then replaces the folder (``swap.py``).
-Every parse renames blank nodes (``rename_blank_nodes=True``): pyoxigraph keeps labels as written
-otherwise, so ``_:b0`` in two files, two loads, or two exports (which all label ``_:c14nN``)
-would become one node.
+Every parse renames blank nodes (``rename_blank_nodes=True``; ``Store.bulk_load`` does so
+itself): pyoxigraph keeps labels as written otherwise, so ``_:b0`` in two files, two loads, or
+two exports (which all label ``_:c14nN``) would become one node.
 
 Files are parsed by pyoxigraph, which refuses remote JSON-LD contexts and ``file://`` reads;
 RDF/XML entities are checked first (``rdfxml.py``) because pyoxigraph expands them unboundedly.
