@@ -653,9 +653,8 @@ def _write_measured(
     ``load`` says when a load changed nothing.
 
     ``bundled``: ``store`` is new and empty, and gets the bundled graphs after the files, so
-    that they share the write's last flush instead of costing one of their own before the
-    bulk loader (which would flush them anyway to ingest beside them); what it gained is
-    then counted beyond them.
+    that a load needs no flush of its own for them before the bulk loader starts; what it
+    gained is then counted beyond them.
     """
     before = len(store)
     report = write_checked(store, checked, bulk=bulk) if bulk else write_checked(store, checked)
