@@ -122,7 +122,7 @@ def test_runs_beyond_the_chunk_are_spilled_and_merged(tmp_path, tiny_runs, monke
     lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .' for i in range(20_000)]
     (store, _) = _stores(tmp_path, lines)
     seen: list[int] = []
-    real = export_module._SortedGraph.lines
+    real = export_module._SortedGraph.blocks
 
     def spied(self):  # type: ignore[no-untyped-def]
         seen.append(len(self.runs))
@@ -130,7 +130,7 @@ def test_runs_beyond_the_chunk_are_spilled_and_merged(tmp_path, tiny_runs, monke
         assert len(self.last) < export_module.SORT_CHUNK + 1_000
         return real(self)
 
-    monkeypatch.setattr(export_module._SortedGraph, "lines", spied)
+    monkeypatch.setattr(export_module._SortedGraph, "blocks", spied)
     out = export_graphs(store, graph=G, fmt="ntriples")
     assert seen[0] >= 10
     assert out == _in_memory(store, G, "ntriples")
@@ -160,3 +160,12 @@ def test_literals_alone_declare_the_prefixes_of_their_datatypes(
     assert out == _in_memory(store, G, "turtle")
     declared = [line.split(b" ")[1] for line in out.split(b"\n") if line.startswith(b"@prefix ")]
     assert declared == ([] if prefix is None else [prefix])
+
+
+def test_a_run_read_in_small_blocks_gives_its_lines(tmp_path, monkeypatch):
+    """Lines that straddle the blocks a run is read in, or are longer than one, come out whole."""
+    monkeypatch.setattr(export_module, "_BLOCK", 7)
+    lines = [b"<a> <b> <c> .", b"x" * 30, b"", b"<d> <e> \"f\" ."]
+    with (tmp_path / "run").open("w+b") as run:
+        run.write(b"\n".join(lines) + b"\n")
+        assert [line for block in export_module._blocks(run) for line in block] == lines
