@@ -2,9 +2,11 @@
 
 It is written into a staging copy beside the store, which then replaces the store folder
 (``swap.py``). Here a ``claimgraph load`` child (``WRITE_BATCH`` made small) kills itself with
-SIGKILL at each point where a crash could happen: after batch k, after the checkpoint, once the
-copy is complete, after the one-step exchange, and between and after the two renames used where
-the filesystem cannot exchange. The store must then hold exactly the old quads or exactly the
+SIGKILL at each point where a crash could happen: after batch k (Turtle, whose quads reach the
+bulk loader from Python in batches), once an N-Triples file is in the copy (pyoxigraph parses
+it into the bulk loader in one call), after the checkpoint, once the copy is complete, after
+the one-step exchange, and between and after the two renames used where the filesystem cannot
+exchange. The store must then hold exactly the old quads or exactly the
 old and the new ones, and the next load must remove what the killed one left.
 """
 
@@ -51,6 +53,11 @@ runpy.run_module("claimgraph", run_name="__main__")
 """
 
 
+def _data(tmp_path: Path, when: str) -> Path:
+    """The file to load: Turtle where the kill comes after a batch, else N-Triples."""
+    return _file(tmp_path / ("big.ttl" if when.startswith("batch") else "big.nt"), 0)
+
+
 def _file(path: Path, first: int, lines: int = LINES) -> Path:
     with path.open("w", encoding="utf-8") as f:
         for i in range(first, first + lines):
@@ -83,6 +90,7 @@ POINTS = [
     ("batch-0", False, False),
     ("batch-1", False, False),
     ("batch-5", False, False),
+    ("file-0", False, False),
     ("checkpoint", False, False),
     ("staged", False, False),
     ("exchanged", False, True),
@@ -97,7 +105,7 @@ def test_a_killed_large_load_leaves_the_old_store_or_the_whole_new_one(
     disk_store, tmp_path, when, fallback, loaded
 ):
     old = _quads(disk_store)
-    data = _file(tmp_path / "big.nt", 0)
+    data = _data(tmp_path, when)
     _killed_load(disk_store, data, when, fallback)
     assert _leftovers(disk_store) != [".store.claimgraph-lock"]  # the kill left something
     new = old | {str(q) for q in store_module.parse_rdf_file(data)}
@@ -107,10 +115,10 @@ def test_a_killed_large_load_leaves_the_old_store_or_the_whole_new_one(
     assert len(_quads(disk_store)) == len(new if loaded else old) + 10
 
 
-@pytest.mark.parametrize("when", ["batch-0", "batch-3", "staged"])
+@pytest.mark.parametrize("when", ["batch-0", "batch-3", "file-0", "staged"])
 def test_a_killed_load_that_creates_a_store_leaves_no_store(tmp_path, when):
     folder = tmp_path / "new"
-    _killed_load(folder, _file(tmp_path / "big.nt", 0), when)
+    _killed_load(folder, _data(tmp_path, when), when)
     assert not folder.exists()
     with pytest.raises(StoreError, match="no claimgraph store"):
         open_store(folder)
@@ -141,11 +149,13 @@ def test_a_large_load_replaces_the_store_folder_keeping_its_mode(
     assert _leftovers(disk_store) == [".store.claimgraph-lock"]
 
 
+@pytest.mark.parametrize("name", ["big.ttl", "big.nt"])
 def test_a_full_disk_during_a_large_load_leaves_the_store_as_it_was(
-    disk_store, tmp_path, small_batches, monkeypatch
+    disk_store, tmp_path, small_batches, monkeypatch, name
 ):
     before = _quads(disk_store)
     real = store_module._batches
+    real_load = store_module._bulk_load_file
 
     def batches(quads, size):  # type: ignore[no-untyped-def]
         for i, batch in enumerate(real(quads, size)):
@@ -153,9 +163,14 @@ def test_a_full_disk_during_a_large_load_leaves_the_store_as_it_was(
                 raise OSError(errno.ENOSPC, "No space left on device")
             yield batch
 
+    def bulk_load_file(*args):  # type: ignore[no-untyped-def]
+        real_load(*args)  # written into the copy, then the disk is full (as the loader says)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
     monkeypatch.setattr(store_module, "_batches", batches)
+    monkeypatch.setattr(store_module, "_bulk_load_file", bulk_load_file)
     with pytest.raises(StoreError, match="No space left on device"):
-        store_module.load_into_folder(disk_store, [_file(tmp_path / "big.nt", 0)])
+        store_module.load_into_folder(disk_store, [_file(tmp_path / name, 0)])
     assert _quads(disk_store) == before
     assert _leftovers(disk_store) == [".store.claimgraph-lock"]
 

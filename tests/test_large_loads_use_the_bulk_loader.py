@@ -1,8 +1,9 @@
 """A load beyond one transaction goes through pyoxigraph's bulk loader into the staging copy.
 
 The bulk loader is not atomic, so it writes only into the staging copy that a failure throws
-away; its quads still come from the renaming parser, so a blank-node label stays one node per
-file and distinct between files and loads.
+away. N-Triples and N-Quads are parsed by the bulk loader itself (``Store.bulk_load``), other
+formats by claimgraph's parser; both rename blank nodes, so a blank-node label stays one node
+per file and distinct between files and loads, and both count each file's quads.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ def bulk_writes(monkeypatch):
     return seen
 
 
-def _file(path: Path, tag: str, *, broken: bool = False) -> Path:
-    with path.open("w", encoding="utf-8") as f:
+def _file(path: Path, tag: str, *, broken: bool = False, extras: str = "") -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(extras)
         f.write(f'_:b <http://example.org/name> "{tag}-first" .\n')
         for i in range(LINES):
             f.write(f'<http://example.org/{tag}/{i}> <http://example.org/p> "{i}" .\n')
@@ -56,8 +58,9 @@ def _blank_nodes(folder: Path) -> dict[str, ox.BlankNode]:
     }
 
 
+@pytest.mark.parametrize("suffix", [".nt", ".ttl"])
 def test_blank_nodes_stay_distinct_across_files_and_loads(
-    tmp_path, small_batches, bulk_writes, monkeypatch
+    tmp_path, small_batches, bulk_writes, monkeypatch, suffix
 ):
     def no_first_pass(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a load this large is parsed once")
@@ -65,10 +68,10 @@ def test_blank_nodes_stay_distinct_across_files_and_loads(
     monkeypatch.setattr(store_module, "check_files", no_first_pass)
     folder = tmp_path / "store"
     report = load_into_folder(
-        folder, [_file(tmp_path / "a.nt", "a"), _file(tmp_path / "b.nt", "b")]
+        folder, [_file(tmp_path / f"a{suffix}", "a"), _file(tmp_path / f"b{suffix}", "b")]
     )
     assert report.total == 2 * (LINES + 2) and report.added == 2 * (LINES + 2)
-    load_into_folder(folder, [_file(tmp_path / "c.nt", "c")])  # into an existing store
+    load_into_folder(folder, [_file(tmp_path / f"c{suffix}", "c")])  # into an existing store
     assert bulk_writes == [True, True]
     nodes = _blank_nodes(folder)
     assert nodes["a-first"] == nodes["a-last"]
@@ -83,15 +86,13 @@ def test_an_error_during_the_bulk_write_leaves_the_store_as_it_was(
     folder = tmp_path / "store"
     load_into_folder(folder, [_file(tmp_path / "a.nt", "a")])
     before = set(open_store(folder))
-    real = store_module._second_pass
+    real = store_module._bulk_load_file
 
-    def second_pass(checked, counts=None):  # type: ignore[no-untyped-def]
-        for i, q in enumerate(real(checked, counts)):
-            if i == 2_500:
-                raise RdfSyntaxError("broken in the second pass", path="b.nt", line=1, column=1)
-            yield q
+    def bulk_load_file(*args):  # type: ignore[no-untyped-def]
+        real(*args)  # the copy holds the file; the error comes after (a parse error at its end)
+        raise RdfSyntaxError("broken at the end", path="b.nt", line=1, column=1)
 
-    monkeypatch.setattr(store_module, "_second_pass", second_pass)
+    monkeypatch.setattr(store_module, "_bulk_load_file", bulk_load_file)
     with pytest.raises(RdfSyntaxError):
         load_into_folder(folder, [_file(tmp_path / "b.nt", "b")])
     assert bulk_writes == [True, True]
@@ -108,3 +109,30 @@ def test_a_load_within_one_transaction_is_not_bulk_loaded(tmp_path, bulk_writes)
     folder = tmp_path / "store"
     load_into_folder(folder, [_file(tmp_path / "a.nt", "a")])
     assert bulk_writes == [False]  # 3,002 quads: within one transaction of WRITE_BATCH
+
+
+def test_a_syntax_error_in_a_large_file_names_its_line_and_column(tmp_path, small_batches):
+    folder = tmp_path / "store"
+    with pytest.raises(RdfSyntaxError) as caught:
+        load_into_folder(folder, [_file(tmp_path / "a.nt", "a", broken=True)])
+    assert (caught.value.line, caught.value.column) == (LINES + 3, 47)
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize(
+    "extras",
+    [
+        "# a comment, then a blank line\n\n",
+        "  <http://example.org/x> <http://example.org/p> <http://example.org/o> .\r\n\t# x\r\n",
+        "<http://example.org/x> <http://example.org/p> <http://example.org/o> .\r",
+    ],
+)
+def test_the_quads_of_a_large_n_triples_file_are_counted_by_its_lines(
+    tmp_path, small_batches, extras
+):
+    """A count from the lines, not a parse: comments, blank lines, leading spaces and other
+    line breaks are not quads."""
+    path = _file(tmp_path / "a.nt", "a", extras=extras)
+    parsed = sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
+    report = load_into_folder(tmp_path / "store", [path])
+    assert report.total == parsed == report.added

@@ -45,6 +45,9 @@ LINES = [
     '<http://example.org/a> <http://example.org/p> "<http://purl.org/dc/terms/x> \\"^^<'
     'http://xmlns.com/foaf/0.1/x> ." .',
     '<http://example.org/a> <http://example.org/p> "x"@en-gb .',
+    # nor does an item of another document inside a literal (two documents: no claim: prefix)
+    '<http://example.org/a> <http://example.org/p> '
+    '"<https://w3id.org/claimgraph/id/doc/other/section/s1>" .',
     "<http://example.org/ab> <http://example.org/p> <http://example.org/a> .",
     "<http://example.org/a> <http://example.org/pq> <http://example.org/a> .",
     "<https://w3id.org/claimgraph/id/doc/essay/claim/c1> "
@@ -112,13 +115,14 @@ def test_two_load_orders_give_the_bytes_of_the_in_memory_export(
         declared = [i for i, line in enumerate(lines) if line.startswith(b"@prefix ")]
         assert declared == list(range(len(declared))) and len(declared) >= 3
         assert b"dcterms:" not in out and b"foaf:" not in out
+        assert b"@prefix claim: <https://w3id.org/claimgraph/id/doc/essay/claim/>" in out
 
 
 def test_runs_beyond_the_chunk_are_spilled_and_merged(tmp_path, tiny_runs, monkeypatch):
     lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .' for i in range(20_000)]
     (store, _) = _stores(tmp_path, lines)
     seen: list[int] = []
-    real = export_module._SortedGraph.lines
+    real = export_module._SortedGraph.blocks
 
     def spied(self):  # type: ignore[no-untyped-def]
         seen.append(len(self.runs))
@@ -126,7 +130,7 @@ def test_runs_beyond_the_chunk_are_spilled_and_merged(tmp_path, tiny_runs, monke
         assert len(self.last) < export_module.SORT_CHUNK + 1_000
         return real(self)
 
-    monkeypatch.setattr(export_module._SortedGraph, "lines", spied)
+    monkeypatch.setattr(export_module._SortedGraph, "blocks", spied)
     out = export_graphs(store, graph=G, fmt="ntriples")
     assert seen[0] >= 10
     assert out == _in_memory(store, G, "ntriples")
@@ -138,3 +142,30 @@ def test_the_bundled_graphs_stream_to_the_bytes_of_the_in_memory_export(tiny_run
         for fmt in ("turtle", "ntriples"):
             assert export_graphs(store, graph=graph, fmt=fmt) == _in_memory(store, graph, fmt)
     assert export_graphs(store, fmt="nquads") == _in_memory(store, None, "nquads")
+
+
+@pytest.mark.parametrize(
+    ("literal", "prefix"),
+    [('"plain"', b"xsd:"), ('"tagged"@en', b"rdf:"), ('"t"^^<urn:t>', None)],
+)
+def test_literals_alone_declare_the_prefixes_of_their_datatypes(
+    tmp_path, tiny_runs, literal, prefix
+):
+    """A plain literal is an xsd:string and a tagged one an rdf:langString even where no IRI of
+    those namespaces is written; text that only looks like such literals declares nothing."""
+    lines = [f"<http://example.org/s{i}> <http://example.org/p> {literal} ." for i in range(40)]
+    lines.append('<http://example.org/t> <http://example.org/p> "a\\" .\\"@en ."^^<urn:t> .')
+    (store, _) = _stores(tmp_path, lines)
+    out = export_graphs(store, graph=G, fmt="turtle")
+    assert out == _in_memory(store, G, "turtle")
+    declared = [line.split(b" ")[1] for line in out.split(b"\n") if line.startswith(b"@prefix ")]
+    assert declared == ([] if prefix is None else [prefix])
+
+
+def test_a_run_read_in_small_blocks_gives_its_lines(tmp_path, monkeypatch):
+    """Lines that straddle the blocks a run is read in, or are longer than one, come out whole."""
+    monkeypatch.setattr(export_module, "_BLOCK", 7)
+    lines = [b"<a> <b> <c> .", b"x" * 30, b"", b"<d> <e> \"f\" ."]
+    with (tmp_path / "run").open("w+b") as run:
+        run.write(b"\n".join(lines) + b"\n")
+        assert [line for block in export_module._blocks(run) for line in block] == lines

@@ -63,10 +63,16 @@ def prefix_facts(iris: set[str]) -> PrefixFacts:
 
     used = {p for p, ns in PREFIXES.items() if next(starting_with(ns), None) is not None}
     kinds: dict[str, set[str]] = {}
-    for iri in starting_with(PREFIXES["doc"]):
-        item = split_document_item(iri)
+    doc = PREFIXES["doc"]
+    i = bisect.bisect_left(ordered, doc)
+    while i < len(ordered) and ordered[i].startswith(doc):
+        item = split_document_item(ordered[i])
+        i += 1
         if item is not None:
             kinds.setdefault(item[1], set()).add(item[0])
+            # the other items of this document and kind add nothing: past them (a graph's
+            # items are most of its IRIs, and checking each one's slug took most of the time)
+            i = bisect.bisect_left(ordered, f"{doc}{item[0]}/{item[1]}/\U0010ffff", i)
     return used, kinds
 
 
