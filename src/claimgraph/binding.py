@@ -249,10 +249,15 @@ def check_instance(executor: Executor, term: ox.NamedNode, p: Parameter) -> None
     """Raise :class:`ParameterError` with "did you mean" unless ``term`` is a ``p.class_iri``.
 
     The one instance check: it runs as an ASK (and, on a miss, a SELECT of the candidates)
-    through the executor, so a local store and a remote endpoint answer it the same way.
+    through the executor, so a local store and a remote endpoint answer it the same way. An
+    executor may first confirm a plain yes more cheaply (``LocalExecutor.confirms_instance``,
+    index lookups for the same ``a/rdfs:subClassOf*`` pattern); a no is always the ASK's.
     """
     assert p.class_iri is not None
     cls = ox.NamedNode(p.class_iri)
+    confirms = getattr(executor, "confirms_instance", None)  # sparql.LocalExecutor's shortcut
+    if confirms is not None and confirms(term, cls):
+        return
     found = executor.query(INSTANCE_ASK, bindings={"x": term, "class": cls}, source="check")
     if found.boolean:
         return
