@@ -160,10 +160,23 @@ def to_term(
     """Turn a parameter value into the RDF term of the parameter's declared type.
 
     ``executor`` looks up the document of a bare slug of a claim, section, citation or entry.
+    Every other value's term depends on the value and the parameter alone, and is kept for the
+    values seen last (:func:`_term`): its checks cost more than the query at hand when the
+    query takes a tenth of a millisecond.
     """
+    if param.type == "iri" and _document_kind(param) is not None:
+        v = value.strip()
+        if ":" not in v and "/" not in v and not v.startswith("<"):
+            return ox.NamedNode(resolve_iri(value, param, executor))  # a store lookup
+    return _term(value, param)
+
+
+@functools.lru_cache(maxsize=1024)
+def _term(value: str, param: Parameter) -> ox.NamedNode | ox.Literal:
+    """:func:`to_term` of a value that needs no store; an invalid one raises (never cached)."""
     t = param.type
     if t == "iri":
-        return ox.NamedNode(resolve_iri(value, param, executor))
+        return ox.NamedNode(resolve_iri(value, param))
     datatype = PARAM_TYPES[t]
     assert datatype is not None
     ok = True
@@ -249,10 +262,15 @@ def check_instance(executor: Executor, term: ox.NamedNode, p: Parameter) -> None
     """Raise :class:`ParameterError` with "did you mean" unless ``term`` is a ``p.class_iri``.
 
     The one instance check: it runs as an ASK (and, on a miss, a SELECT of the candidates)
-    through the executor, so a local store and a remote endpoint answer it the same way.
+    through the executor, so a local store and a remote endpoint answer it the same way. An
+    executor may first confirm a plain yes more cheaply (``LocalExecutor.confirms_instance``,
+    index lookups for the same ``a/rdfs:subClassOf*`` pattern); a no is always the ASK's.
     """
     assert p.class_iri is not None
     cls = ox.NamedNode(p.class_iri)
+    confirms = getattr(executor, "confirms_instance", None)  # sparql.LocalExecutor's shortcut
+    if confirms is not None and confirms(term, cls):
+        return
     found = executor.query(INSTANCE_ASK, bindings={"x": term, "class": cls}, source="check")
     if found.boolean:
         return
@@ -317,16 +335,56 @@ def inline_constants(
     ``BIND(term AS ?var)`` at the end of the group keeps it bound to the same value, as a
     substitution would. None (the caller binds another way) when the text has a sub-SELECT, a
     ``VALUES`` block, an ``AS ?var`` of a bound variable, or no WHERE group the lexer finds.
+
+    Where the variables go depends on the text and the variables' names only, never on the
+    values, so that analysis is cached (:func:`_template`) and a run only serialises its terms:
+    re-lexing and re-scanning the text each run was most of a sub-millisecond query's overhead.
+    The texts made for the terms seen last are kept too (:func:`_inlined`): the same terms give
+    the same text, so a repeated run skips even the serialising.
     """
-    names = {f"?{v.value}": t for v, t in bindings.items()}
-    names.update({f"${v.value}": t for v, t in bindings.items()})
+    return _inlined(text, tuple((v.value, t) for v, t in bindings.items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _inlined(
+    text: str, pairs: tuple[tuple[str, ox.NamedNode | ox.Literal], ...]
+) -> str | None:
+    """:func:`inline_constants` of ``text`` for the (name, term) ``pairs``."""
+    terms = dict(pairs)
+    template = _template(text, tuple(terms))
+    if template is None:
+        return None
+    pieces, slots, outside, tail, used = template
+    written = {name: term_text(terms[name]) for name in used}
+    out = [pieces[0]]
+    for name, piece in zip(slots, pieces[1:], strict=True):
+        out += (" ", written[name], " ", piece)
+    out += [f" BIND({written[name]} AS ?{name})" for name in outside]
+    out.append(tail)
+    return "".join(out)
+
+
+_Template = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=256)
+def _template(text: str, names: tuple[str, ...]) -> _Template | None:
+    """Where the variables ``names`` are replaced in ``text``, for :func:`inline_constants`.
+
+    ``(pieces, slots, outside, tail, used)``: the text is ``pieces[0]``, then the term of each
+    ``slots[i]`` followed by ``pieces[i + 1]``, then a ``BIND`` for each of ``outside`` (in the
+    order of ``names``), then ``tail``; ``used`` are the names that occur at all (only their
+    terms are serialised). Only names and text are kept, never a value.
+    """
+    sigils = {f"?{n}": n for n in names}
+    sigils.update({f"${n}": n for n in names})
     toks = _lexed(text)
     words = [t.text.upper() for t in toks if t.kind == "word"]
     if words.count("SELECT") > (1 if _form_of(toks) == "SELECT" else 0):
         return None  # a sub-SELECT: its projection would take a constant
     data_blocks = _values_blocks(toks)
     for i, t in enumerate(toks):
-        if t.kind != "var" or t.text not in names:
+        if t.kind != "var" or t.text not in sigils:
             continue
         if i and toks[i - 1].text.upper() == "AS":
             return None  # the query binds it itself
@@ -343,24 +401,27 @@ def inline_constants(
     first = next(t.start for t in toks if t.kind == "word" and t.text.upper() == form)
     outside: set[str] = set()
     pieces: list[str] = []
+    slots: list[str] = []
     last = 0
     for t in toks:
-        if t.kind != "var" or t.text not in names:
+        if t.kind != "var" or t.text not in sigils:
             continue
         in_group = start <= t.start < end
         in_template = form in ("CONSTRUCT", "DESCRIBE") and first < t.start < start
         if not (in_group or in_template):
-            outside.add(t.text[1:])
+            outside.add(sigils[t.text])
             continue
-        pieces += (text[last : t.start], " ", term_text(names[t.text]), " ")
+        pieces.append(text[last : t.start])
+        slots.append(sigils[t.text])
         last = t.end
-    binds = "".join(
-        f" BIND({term_text(term)} AS ?{var.value})"
-        for var, term in bindings.items()
-        if var.value in outside
+    pieces.append(text[last:end])
+    return (
+        tuple(pieces),
+        tuple(slots),
+        tuple(n for n in names if n in outside),
+        "\n" + text[end:],
+        tuple(n for n in names if n in outside or n in slots),
     )
-    pieces += (text[last:end], binds, "\n", text[end:])
-    return "".join(pieces)
 
 
 @functools.lru_cache(maxsize=64)

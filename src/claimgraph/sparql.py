@@ -268,6 +268,12 @@ def materialise(raw: object, max_rows: int | None) -> QueryResult:
     return QueryResult(form="CONSTRUCT", triples=triples, truncated=truncated)
 
 
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+#: Classes walked up from a term's types before ``confirms_instance`` leaves it to the ASK.
+_CLASS_WALK_LIMIT = 64
+
+
 class LocalExecutor:
     """Runs queries on an ``ox.Store`` in this process, with pyoxigraph's substitutions."""
 
@@ -285,6 +291,31 @@ class LocalExecutor:
         self.base_iri = base_iri
         self.default_graph = default_graph
         self.named_graphs = named_graphs
+
+    def confirms_instance(self, term: ox.NamedNode, cls: ox.NamedNode) -> bool:
+        """Whether the store plainly shows ``term`` to be a ``cls``: typed with it or with a
+        class that is ``rdfs:subClassOf*`` it, in any graph (the union default graph).
+
+        The instance check's shortcut (``binding.check_instance``): two or three index
+        lookups (about 8 µs at 1M triples) instead of a SPARQL ASK (about 40 µs, a second
+        query per run of a sub-millisecond stored query). Only a yes is final: on False the
+        check asks its ASK as before, so a miss, its "did you mean", and any executor with a
+        dataset of its own (``default_graph``, ``named_graphs``: then this says False) answer
+        exactly as the ASK does.
+        """
+        if self.default_graph is not None or self.named_graphs is not None:
+            return False
+        todo: list[object] = [q.object for q in self.store.quads_for_pattern(term, _TYPE, None)]
+        seen: set[object] = set()
+        while todo and len(seen) < _CLASS_WALK_LIMIT:
+            t = todo.pop()
+            if t == cls:
+                return True
+            if t in seen or not isinstance(t, (ox.NamedNode, ox.BlankNode)):
+                continue
+            seen.add(t)
+            todo += [q.object for q in self.store.quads_for_pattern(t, _SUBCLASS_OF, None)]
+        return False
 
     def query(
         self,
