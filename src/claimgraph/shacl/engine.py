@@ -12,7 +12,7 @@ property shapes, is validated by pyshacl instead, and ``Outcome.notes`` says so)
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -378,17 +378,26 @@ def _streamed_file(path: str | Path) -> ox.Store | None:
     return None if named else found
 
 
-def _executor_labels(rows: RowExecutor, results: list[ShaclResult]):  # type: ignore[no-untyped-def]
-    """Labels of the results' IRI focus nodes, in a few VALUES queries (not one per node)."""
+def _about_foci(
+    rows: RowExecutor, results: list[ShaclResult], query: Callable[[str], str]
+) -> Iterator[Row]:
+    """The rows of ``query(VALUES ?s {…})`` for the results' IRI focus nodes, 200 to a query
+    (a few queries, not one per node; a blank node cannot be named to a server)."""
     iris = sorted({r.focus.value for r in results if isinstance(r.focus, ox.NamedNode)})
-    found: dict[str, str] = {}
     for start in range(0, len(iris), 200):
         chunk = " ".join(str(ox.NamedNode(i)) for i in iris[start : start + 200])
-        text = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {chunk} }} ?s {RDFS_LABEL} ?l }}"
-        for row in rows.select(text):
-            s, text_label = row.get("s"), row.get("l")
-            if isinstance(s, ox.NamedNode) and isinstance(text_label, ox.Literal):
-                found.setdefault(s.value, text_label.value)
+        yield from rows.select(query(f"VALUES ?s {{ {chunk} }}"))
+
+
+def _executor_labels(rows: RowExecutor, results: list[ShaclResult]):  # type: ignore[no-untyped-def]
+    """Labels of the results' IRI focus nodes."""
+    found: dict[str, str] = {}
+    for row in _about_foci(
+        rows, results, lambda v: f"SELECT ?s ?l WHERE {{ {v} ?s {RDFS_LABEL} ?l }}"
+    ):
+        s, text_label = row.get("s"), row.get("l")
+        if isinstance(s, ox.NamedNode) and isinstance(text_label, ox.Literal):
+            found.setdefault(s.value, text_label.value)
 
     def label(term: Term) -> str | None:
         return found.get(term.value) if isinstance(term, ox.NamedNode) else None
@@ -437,18 +446,19 @@ def validate_executor(
 def _described_in(
     rows: RowExecutor, results: list[ShaclResult], graphs: list[str]
 ) -> list[ShaclResult]:
-    """The results whose focus is a subject in ``graphs`` (see :func:`document_graphs`), asked
-    in a few VALUES queries; a blank-node focus cannot be named to a server, and is kept."""
-    iris = sorted({r.focus.value for r in results if isinstance(r.focus, ox.NamedNode)})
+    """The results whose focus is a subject in ``graphs`` (see :func:`document_graphs`); a
+    blank-node focus cannot be asked about, and is kept."""
     within = " ".join(str(ox.NamedNode(g)) for g in graphs)
-    found: set[str] = set()
-    for start in range(0, len(iris), 200):
-        chunk = " ".join(str(ox.NamedNode(i)) for i in iris[start : start + 200])
-        text = (
-            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?g {{ {within} }} "
-            "GRAPH ?g { ?s ?p ?o } }"
+    found = {
+        s.value
+        for row in _about_foci(
+            rows,
+            results,
+            lambda v: (
+                f"SELECT DISTINCT ?s WHERE {{ {v} VALUES ?g {{ {within} }} "
+                "GRAPH ?g { ?s ?p ?o } }"
+            ),
         )
-        found |= {
-            s.value for row in rows.select(text) if isinstance(s := row.get("s"), ox.NamedNode)
-        }
+        if isinstance(s := row.get("s"), ox.NamedNode)
+    }
     return [r for r in results if not isinstance(r.focus, ox.NamedNode) or r.focus.value in found]
