@@ -154,7 +154,6 @@ def validate(  # type: ignore[no-untyped-def]
     folders: str | None = None,
     essay: str | None = None,
     engine: str = "compiler",
-    folder: str | Path | None = None,
     doc: str | None = None,
 ):
     """Validate the store's documents (or one file) against the shapes; see ``validate.py``.
@@ -164,11 +163,9 @@ def validate(  # type: ignore[no-untyped-def]
     ``essay`` (default: ``$CLAIMGRAPH_ESSAY``); see :class:`~claimgraph.texts.TextSources`.
     ``check_texts=False`` runs SHACL alone. ``engine``: ``compiler`` (the shapes compiled to
     SPARQL, :mod:`claimgraph.shacl`), ``auto`` (the same, pyshacl for shapes it does not
-    support) or ``pyshacl`` (the reference validator); the report is the same. ``folder``: the
-    folder an on-disk ``store`` was opened from, so that the compiler reads a checkpoint of it
-    without the shapes graph (:mod:`claimgraph.checkpoint`; several times faster when large).
-    ``doc``: validate one document of the store (IRI, prefixed name or slug): its graph with
-    the shared graph and the ontology, and its anchors.
+    support) or ``pyshacl`` (the reference validator); the report is the same. ``doc``:
+    validate one document of the store (IRI, prefixed name or slug): its graph with the shared
+    graph and the ontology, and its anchors.
     """
     from .texts import text_sources
 
@@ -190,7 +187,7 @@ def validate(  # type: ignore[no-untyped-def]
         raise ValueError(f"engine {engine!r} is not one of {', '.join(shacl.ENGINES)}")
     if data_file is not None:
         return shacl.validate_file(store, data_file, sources, engine=engine)
-    return shacl.validate_store(store, sources, engine=engine, folder=folder, doc=document)
+    return shacl.validate_store(store, sources, engine=engine, doc=document)
 
 
 def document_term(executor: Executor, doc: str) -> ox.NamedNode:

@@ -266,9 +266,7 @@ def validate_command(
 
     def work() -> tuple[bytes, bool, list[str]]:
         return rendered(
-            api.validate(
-                _store(store), _path(data), text or (), engine=engine, folder=store, doc=doc
-            )
+            api.validate(_store(store), _path(data), text or (), engine=engine, doc=doc)
         )
 
     if endpoint is not None:

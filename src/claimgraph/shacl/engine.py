@@ -11,7 +11,6 @@ property shapes, is validated by pyshacl instead, and ``Outcome.notes`` says so)
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..anchors import check_anchors
-from ..checkpoint import without_graphs
 from ..draftprofile import lower_missing_values
 from ..store import iter_rdf_file, parse_rdf_file
 from ..terms import CG, ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH
@@ -227,25 +225,6 @@ def _data_graphs(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
     )
 
 
-@contextlib.contextmanager
-def _data_rows(
-    store: ox.Store, graphs: list[ox.NamedNode | ox.DefaultGraph], folder: str | Path | None
-) -> Iterator[StoreRows]:
-    """The data graph to query: on an on-disk store (``folder``), the union of a checkpoint's
-    graphs without the shapes graph (:mod:`claimgraph.checkpoint`: one index seek per lookup
-    instead of one per graph); else, or if no checkpoint can be made, the list of graphs."""
-    if folder is None:
-        yield StoreRows(store, graphs)
-        return
-    with without_graphs(store, folder, [ox.NamedNode(SHAPES_GRAPH)]) as copy:
-        rows = StoreRows(store, graphs) if copy is None else StoreRows(copy)
-        copy = None
-        try:
-            yield rows
-        finally:
-            rows.store = store  # the checkpoint closes with its last reference, then goes
-
-
 def document_graphs(store: ox.Store, doc: ox.NamedNode) -> list[ox.NamedNode | ox.DefaultGraph]:
     """What one document's validation reads: the graphs that say it is a ``cg:Document`` (its
     own, by convention), with the shared graph (actors, works) and the ontology.
@@ -268,28 +247,23 @@ def validate_store(
     *,
     engine: str = "compiler",
     threads: int | None = None,
-    folder: str | Path | None = None,
     doc: ox.NamedNode | None = None,
 ) -> CompiledReport:
     """:func:`claimgraph.validate.validate_store` with this engine: the store's documents (and
     ontology) against its shapes graph and, with ``texts``, every anchor against its text.
 
-    ``folder``: the folder an on-disk ``store`` was opened from; its checkpoint is then read
-    (:func:`_data_rows`), several times faster on a large store. ``doc``: one document only
-    (:func:`document_graphs`, and its anchors); read as a short list of graphs, not through a
-    checkpoint (dropping every other document from one would cost more than it saves).
+    ``doc``: one document only (:func:`document_graphs`, and its anchors).
     """
     checks = check_anchors(store, texts) if texts is not None else None
     if doc is not None and checks is not None:
         checks = [c for c in checks if c.document == doc]
     graphs = _data_graphs(store) if doc is None else document_graphs(store, doc)
-    if doc is not None:
-        folder = None
     shapes = list(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
     # read only if pyshacl runs (``auto`` reads it only when a shape falls back)
     data = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
-    with _data_rows(store, graphs, folder if engine != "pyshacl" else None) as rows:
-        outcome = shacl_results(rows, shapes, engine=engine, data=data, threads=threads)
+    outcome = shacl_results(
+        StoreRows(store, graphs), shapes, engine=engine, data=data, threads=threads
+    )
     if doc is not None:
         own = [g for g in graphs if getattr(g, "value", "") not in (SHARED_GRAPH, ONTOLOGY_GRAPH)]
         outcome.results = [
