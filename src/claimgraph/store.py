@@ -47,6 +47,7 @@ import pyoxigraph as ox
 
 from . import swap
 from .errors import InputError, RdfSyntaxError, StoreError
+from .linecount import CountInThread
 from .resources import bundled_dir
 from .terms import (
     ONTOLOGY_GRAPH,
@@ -510,8 +511,6 @@ def _second_pass(checked: CheckedFiles, counts: list[int] | None = None) -> Iter
 #: Formats with one statement a line at most and none across lines (pyoxigraph refuses
 #: both), so that a file of them that parsed holds as many quads as lines starting with a term.
 _LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
-#: Bytes read at a time when counting lines: small, so counting adds nothing to peak memory.
-_COUNT_BLOCK = 1 << 20
 
 
 def _bulk_write(store: ox.Store, checked: CheckedFiles) -> list[int]:
@@ -522,16 +521,17 @@ def _bulk_write(store: ox.Store, checked: CheckedFiles) -> list[int]:
     the bulk loader's. It renames blank nodes per call (one label, one node per file; fresh
     ones in every file and load), and its syntax errors carry the line and column as
     :func:`iter_rdf_file`'s do. Their count, when no first pass gave it, comes from the lines
-    (:func:`_statement_lines`), counted in a thread meanwhile: the bulk loader releases the
-    GIL and keeps about one core busy. Other formats cannot be counted without a parse, so their
-    quads still come from :func:`iter_rdf_file` into ``Store.bulk_extend``, counted on the way.
+    (:mod:`claimgraph.linecount`), counted in a thread meanwhile: the bulk loader releases
+    the GIL and keeps about one core busy. Other formats cannot be counted without a parse, so
+    their quads still come from :func:`iter_rdf_file` into ``Store.bulk_extend``, counted on
+    the way.
     """
     counts = [f.count for f in checked.files]
     for i, f in enumerate(checked.files):
         fmt = checked.fmt or rdf_format_for(f.path)
         if fmt in _LINE_FORMATS:
             _check_unchanged(f)
-            counting = _Counting(f) if counts[i] < 0 else None
+            counting = CountInThread(f.path, f.shown) if counts[i] < 0 else None
             _bulk_load_file(store, f, fmt, checked)
             if counting is not None:
                 counts[i] = counting.result()
@@ -556,67 +556,6 @@ def _bulk_load_file(
         raise _syntax_error(e, f.shown) from None
     except ValueError as e:
         raise InputError(f"cannot parse: {e}", path=f.shown) from None
-
-
-class _Counting:
-    """:func:`_statement_lines` of a file in a thread of its own, started at once."""
-
-    def __init__(self, f: _Checked) -> None:
-        import threading  # deferred: only a large load counts
-
-        self._outcome: list[int | BaseException] = []
-        self._thread = threading.Thread(target=self._run, args=(f,), daemon=True)
-        self._thread.start()
-
-    def _run(self, f: _Checked) -> None:
-        try:
-            self._outcome.append(_statement_lines(f.path))
-        except OSError as e:  # a read error, not the store's: raised by result()
-            reason = f"cannot read file: {e.strerror or e}"
-            self._outcome.append(InputError(reason, path=f.shown))
-        except BaseException as e:
-            self._outcome.append(e)
-
-    def result(self) -> int:
-        self._thread.join()
-        outcome = self._outcome[0]
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
-
-def _statement_lines(path: Path) -> int:
-    """Quads in an N-Triples or N-Quads file that parsed: its lines that start with a term
-    (``<`` or ``_:``, after spaces or tabs), not blank or a comment. Counted in blocks at C
-    speed, about a thirtieth of the load's time; a block with another line break than LF, or
-    a line starting with anything but a term, is counted line by line."""
-    count = 0
-    rest = b""
-    with open(path, "rb") as f:
-        while block := f.read(_COUNT_BLOCK):
-            data = rest + block
-            cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
-            count += _count_lines(data[:cut])
-            rest = data[cut:]
-    return count + _count_lines(rest)
-
-
-def _count_lines(data: bytes) -> int:
-    """Lines of ``data`` (whole lines) that start with a term.
-
-    Where every line does (the line breaks are LF and each is followed by ``<`` or ``_``, as
-    the first byte is), that is the number of line breaks; counting one byte is several times
-    faster than counting a pair, so the pairs are counted only as far as needed."""
-    if b"\r" not in data:
-        lines = data.count(b"\n")
-        starts = int(data[:1] in (b"<", b"_"))
-        starts += data.count(b"\n<", 0, len(data) - 1)
-        if starts < lines:
-            starts += data.count(b"\n_", 0, len(data) - 1)
-        if starts == lines:
-            return lines
-    lines_ = re.split(rb"[\r\n]", data)
-    return sum(1 for line in lines_ if line.lstrip(b" \t")[:1] in (b"<", b"_"))
 
 
 def write_checked(store: ox.Store, checked: CheckedFiles, *, bulk: bool = False) -> LoadReport:
