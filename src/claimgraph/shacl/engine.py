@@ -27,7 +27,7 @@ from ..validate import ValidationReport
 from .compiler import Check, Compiled, compile_shapes
 from .errors import ShapesError
 from .executor import ExecutorRows, Row, RowExecutor, StoreRows, default_threads, run_all
-from .model import SH, Shape
+from .model import RDF, RDFS, SH, Shape
 from .reference import pyshacl_results
 from .results import CompiledReport, ShaclResult, Term, to_report
 from .sparql_based import substitute
@@ -48,8 +48,8 @@ __all__ = [
 ]
 
 ENGINES = ("compiler", "auto", "pyshacl")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode(RDFS + "label")
+RDF_TYPE = ox.NamedNode(RDF + "type")
 DOCUMENT = ox.NamedNode(CG + "Document")
 
 
@@ -167,10 +167,7 @@ def shacl_results(
 
 _TARGETS = {SH + t for t in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")}
 _TARGETS.add(SH + "target")
-_IMPLICIT = (
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
-    "http://www.w3.org/2000/01/rdf-schema#Class",
-)
+_IMPLICIT = (RDF + "type", RDFS + "Class")
 
 
 def _only_targets_of(
